@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from analysis.api_views import IngestPostsView
+
+urlpatterns = [
+    path("ingest/posts", IngestPostsView.as_view(), name="ingest-posts"),
+]

@@ -63,8 +63,12 @@ class Post(models.Model):
     analysis_status = models.CharField(
         max_length=10, choices=AnalysisStatus.choices, default=AnalysisStatus.PENDING, db_index=True
     )
+    text_error = models.TextField(blank=True)
+    # Every reason the analysis is incomplete: the text error and each failed asset's error.
     analysis_error = models.TextField(blank=True)
     analyzed_at = models.DateTimeField(null=True, blank=True)
+    # Media items refused at the last ingest that have no asset row (e.g. an unknown media type).
+    ingest_problems = models.JSONField(default=list, blank=True)
     ingested_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -76,6 +80,7 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["posted_at"]),
             models.Index(fields=["creator", "posted_at"]),
+            models.Index(fields=["text_status"]),
         ]
 
     def __str__(self) -> str:
@@ -128,6 +133,9 @@ class MediaAsset(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     duration_seconds = models.FloatField(null=True, blank=True)
+    frame_count = models.PositiveIntegerField(null=True, blank=True)
+    fps = models.FloatField(null=True, blank=True)
+    file_format = models.CharField(max_length=16, blank=True, help_text="e.g. JPEG, PNG, mp4")
     status = models.CharField(max_length=10, choices=AssetStatus.choices, default=AssetStatus.PENDING)
     error = models.TextField(blank=True)
     analyzed_at = models.DateTimeField(null=True, blank=True)
@@ -137,7 +145,13 @@ class MediaAsset(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["post", "position"], name="asset_post_position_unique"),
             models.CheckConstraint(condition=Q(kind__in=["image", "video"]), name="asset_kind_valid"),
+            models.CheckConstraint(condition=Q(source_path__gt="") | Q(source_url__gt=""), name="asset_has_source"),
+            # Stored and analysed assets always have their file in the media store.
+            models.CheckConstraint(
+                condition=~Q(status__in=["stored", "analyzed"]) | Q(file__gt=""), name="asset_stored_has_file"
+            ),
         ]
+        indexes = [models.Index(fields=["status"])]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.position} of {self.post}"
@@ -193,7 +207,9 @@ class KeywordSource(models.TextChoices):
 
 class PostKeyword(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="keywords")
-    phrase = models.CharField(max_length=120, help_text="Normalised form: analysis.text.normalize_keyword().")
+    phrase = models.CharField(
+        max_length=120, help_text="Normalised form: analysis.pipeline.normalize.normalize_keyword()."
+    )
     display = models.CharField(max_length=120)
     score = models.FloatField()
     source = models.CharField(max_length=8, choices=KeywordSource.choices)
@@ -202,6 +218,8 @@ class PostKeyword(models.Model):
         ordering = ["post", "-score"]
         constraints = [
             models.UniqueConstraint(fields=["post", "phrase", "source"], name="postkeyword_unique"),
+            models.CheckConstraint(condition=Q(phrase__gt=""), name="postkeyword_phrase_not_empty"),
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=1), name="postkeyword_score_range"),
         ]
         indexes = [models.Index(fields=["phrase"])]
 

@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from billing.api import BillingView
+
+urlpatterns = [
+    path("billing/", BillingView.as_view(), name="billing"),
+]

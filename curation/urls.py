@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from curation import views
+
+urlpatterns = [
+    # Public: signed click-redirect links in newsletters and banners.
+    path("r/<str:token>/", views.click_redirect, name="click-redirect"),
+]

@@ -1,11 +1,14 @@
-"""Portal shell: landing page, tenant picker, dashboard and the pages later features fill."""
+"""Portal shell: landing page, password reset, tenant picker, dashboard shell and coming-soon pages."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from portal.navigation import SECTIONS, section_url
 from tenants.models import Membership
 
 
@@ -13,10 +16,21 @@ def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "landing.html")
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset flow; the mailed link is absolute from SITE_URL, not from the request's Host."""
+
+    email_template_name = "registration/password_reset_email.txt"
+
+    def form_valid(self, form):  # noqa: ANN001, ANN201 (Django's signature)
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
+
+
 @login_required
 def tenant_picker(request: HttpRequest) -> HttpResponse:
-    memberships = list(Membership.objects.filter(user=request.user).select_related("tenant"))
-    if len(memberships) == 1 and memberships[0].tenant.is_active:
+    memberships = list(Membership.objects.filter(user=request.user).select_related("tenant").order_by("tenant__name"))
+    if len(memberships) == 1:
+        # One workspace: straight in (a suspended one shows its suspended page there).
         return redirect("tenant:dashboard", tenant_slug=memberships[0].tenant.slug)
     return render(request, "portal/tenant_picker.html", {"memberships": memberships})
 
@@ -25,5 +39,11 @@ def dashboard(request: HttpRequest, tenant_slug: str) -> HttpResponse:
     return render(request, "portal/dashboard.html")
 
 
-def coming_soon(request: HttpRequest, tenant_slug: str, section: str, description: str) -> HttpResponse:
-    return render(request, "portal/coming_soon.html", {"section": section, "description": description})
+def coming_soon(request: HttpRequest, tenant_slug: str, section: str) -> HttpResponse:
+    item = SECTIONS.get(section)
+    if item is None:
+        raise Http404("No such section.")
+    href, built = section_url(item, tenant_slug)
+    if built:
+        return redirect(href)
+    return render(request, "portal/coming_soon.html", {"section": item})

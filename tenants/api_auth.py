@@ -63,6 +63,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
 
 class HasTenantApiKey(permissions.BasePermission):
+    """A valid key of an active tenant. What the plan allows is billing.permissions' job (402)."""
+
     message = "A tenant API key is required."
 
     def has_permission(self, request: Request, view: object) -> bool:

