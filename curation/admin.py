@@ -110,7 +110,7 @@ class TenantScopedChangeMixin:
     """Run the change page of an object inside its tenant's context (render included)."""
 
     def changeform_view(self, request: HttpRequest, object_id: str | None = None, *args: Any, **kwargs: Any):
-        obj = self.model.unscoped.select_related("tenant").filter(pk=object_id).first() if object_id else None
+        obj = self.get_object(request, object_id) if object_id else None
         if obj is None:
             return super().changeform_view(request, object_id, *args, **kwargs)
         with tenant_context(obj.tenant):

@@ -135,7 +135,7 @@ class CollectionItems(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet:
         collection = published_collection(self.kwargs["week"])
-        rows = presenters.visible(CuratedItem, [collection.pk]).order_by("-pinned", "rank", "id")
+        rows = presenters.visible(CuratedItem, collection).order_by("-pinned", "rank", "id")
         for name in ("label", "category", "colour", "segment"):
             if self.request.query_params.get(name):
                 rows = rows.filter(**{f"{name}__iexact": self.request.query_params[name]})
@@ -162,7 +162,7 @@ class CollectionKeywords(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet:
         collection = published_collection(self.kwargs["week"])
-        rows = presenters.visible(CuratedKeyword, [collection.pk]).order_by("-pinned", "rank", "id")
+        rows = presenters.visible(CuratedKeyword, collection).order_by("-pinned", "rank", "id")
         for name in ("label", "segment"):
             if self.request.query_params.get(name):
                 rows = rows.filter(**{f"{name}__iexact": self.request.query_params[name]})
@@ -190,7 +190,7 @@ class CollectionProducts(APIView):
         collection = published_collection(week)
         featured: dict[int, dict] = {}
         for kind, model in (("item", CuratedItem), ("keyword", CuratedKeyword)):
-            for row in presenters.visible(model, [collection.pk]):
+            for row in presenters.visible(model, collection):
                 for match in row.matches.all():
                     entry = featured.setdefault(
                         match.product_id, {"product": match.product, "best_score": 0.0, "featured_for": []}

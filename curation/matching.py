@@ -64,7 +64,7 @@ def _text_key(text: str, tag: str) -> str:
 
 
 def product_vectors(products: list[Product]) -> np.ndarray:
-    """Embeddings of `products`, encoding (and caching on the row) only those whose text changed."""
+    """Embeddings of `products` (of the current tenant), encoding and caching only those whose text changed."""
     import numpy as np
 
     tag = _model_tag()
@@ -75,7 +75,7 @@ def product_vectors(products: list[Product]) -> np.ndarray:
         for (product, key), vector in zip(stale, vectors, strict=True):
             product.embedding = np.asarray(vector, dtype=np.float32).tobytes()
             product.embedding_key = key
-        Product.unscoped.bulk_update([p for p, _ in stale], ["embedding", "embedding_key"], batch_size=500)
+        Product.objects.bulk_update([p for p, _ in stale], ["embedding", "embedding_key"], batch_size=500)
     return np.stack([np.frombuffer(bytes(p.embedding), dtype=np.float32) for p in products])
 
 

@@ -273,8 +273,11 @@ class TrackingEvent(TenantOwnedModel):
             models.CheckConstraint(condition=Q(variant__in=["trend", "control"]), name="trackingevent_variant_valid"),
         ]
         indexes = [
-            models.Index(fields=["tenant", "week", "variant", "type"]),
+            # Covers the CTR report's grouping.
+            models.Index(fields=["tenant", "week", "variant", "type", "source"]),
             models.Index(fields=["tenant", "visitor_id", "occurred_at"]),
+            # Crawler clicks are rare; the CTR report finds them without scanning every event.
+            models.Index(fields=["tenant", "visitor_id"], condition=Q(flagged_bot=True), name="trackingevent_bot_idx"),
         ]
 
     def __str__(self) -> str:

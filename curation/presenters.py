@@ -20,13 +20,14 @@ def published_collections() -> QuerySet:
     return Collection.objects.filter(status=Collection.Status.PUBLISHED).select_related("week")
 
 
-def visible(model: type[CuratedEntry], collection_ids: list[int] | None = None) -> QuerySet:
-    """Rows clients may see: not hidden, in a published collection, with their matched products."""
-    matches = ProductMatch.objects.select_related("product").order_by("rank")
+def visible(model: type[CuratedEntry], collection: Collection | None = None, matches: int | None = None) -> QuerySet:
+    """Rows clients may see: not hidden, in a published collection, with their (top `matches`) products."""
+    found = ProductMatch.objects.select_related("product").order_by("rank")
+    if matches is not None:
+        found = found.filter(rank__lte=matches)
     rows = model.objects.filter(hidden=False, collection__status=Collection.Status.PUBLISHED)
-    if collection_ids is not None:
-        rows = rows.filter(collection_id__in=collection_ids)
-    return rows.select_related("collection__week").prefetch_related(Prefetch("matches", queryset=matches))
+    rows = rows.select_related("collection__week") if collection is None else rows.filter(collection=collection)
+    return rows.prefetch_related(Prefetch("matches", queryset=found))
 
 
 @dataclass
@@ -44,27 +45,26 @@ def histories(
     week_rows = list(TrendWeek.objects.filter(week__lte=upto).order_by("-week").values_list("pk", "week")[:weeks])
     week_rows.reverse()
     wanted = {(_kind(r), r.key) for r in rows}
-    found: dict[tuple[str, str, int], TrendEntry] = {}
+    found: dict[tuple[str, str, int], tuple[float, int, str]] = {}
     if wanted and week_rows:
         condition = Q()
         for kind in (TrendKind.ITEM, TrendKind.KEYWORD):
             keys = [key for k, key in wanted if k == kind]
             if keys:
                 condition |= Q(kind=kind, key__in=keys)
-        entries = TrendEntry.objects.filter(condition, week_id__in=[pk for pk, _ in week_rows]).only(
-            "week_id", "kind", "key", "score", "rank", "label"
-        )
-        found = {(e.kind, e.key, e.week_id): e for e in entries}
+        entries = TrendEntry.objects.filter(condition, week_id__in=[pk for pk, _ in week_rows])
+        found = {
+            (kind, key, week_id): (score, rank, label)
+            for kind, key, week_id, score, rank, label in entries.values_list(
+                "kind", "key", "week_id", "score", "rank", "label"
+            )
+        }
     result = {}
     for kind, key in wanted:
         points = []
         for pk, week in week_rows:
-            entry = found.get((kind, key, pk))
-            points.append(
-                HistoryPoint(
-                    week, entry.score if entry else None, entry.rank if entry else None, entry.label if entry else ""
-                )
-            )
+            score, rank, label = found.get((kind, key, pk), (None, None, ""))
+            points.append(HistoryPoint(week, score, rank, label))
         result[(kind, key)] = points
     return result
 
@@ -89,8 +89,11 @@ class CollectionView:
     keywords: list[CuratedKeyword]
 
 
-def collection_view(collection: Collection) -> CollectionView:
-    items = list(visible(CuratedItem, [collection.pk]))
-    keywords = list(visible(CuratedKeyword, [collection.pk]))
+def collection_view(collection: Collection, matches: int | None = None) -> CollectionView:
+    """A published collection's visible rows with history; cards show only the `matches` best products."""
+    items = list(visible(CuratedItem, collection, matches))
+    keywords = list(visible(CuratedKeyword, collection, matches))
+    for row in [*items, *keywords]:
+        row.collection = collection
     attach_history([*items, *keywords], collection.week.week)
     return CollectionView(collection, items, keywords)

@@ -176,8 +176,9 @@ def build_collection(tenant: Tenant, week: TrendWeek, *, force: bool = False) ->
         )
         collection.built_at = timezone.now()
         collection.save(update_fields=["built_at", "updated_at"])
-    if Product.unscoped.filter(tenant=tenant).exists():
-        match_collection(collection)
+    with tenant_context(tenant):
+        if Product.objects.exists():
+            match_collection(collection)
     return report
 
 

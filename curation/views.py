@@ -26,19 +26,21 @@ from curation.forms import CatalogueUploadForm, ProfileForm
 from curation.models import CuratedItem, CuratedKeyword, Product
 
 VISITOR_COOKIE = "ts_vid"
+CARD_MATCHES = 3  # products shown on a collection card; the item page and the API show all
 
 
 @require_GET
 def dashboard(request: HttpRequest, tenant_slug: str) -> HttpResponse:
     collection = services.latest_published(request.tenant)
-    view = presenters.collection_view(collection) if collection else None
+    view = presenters.collection_view(collection, matches=CARD_MATCHES) if collection else None
     return render(request, "portal/dashboard.html", {"view": view, "ctr": ctr_report(request.tenant, last_weeks=4)})
 
 
 @require_GET
 def collection_detail(request: HttpRequest, tenant_slug: str, week: str) -> HttpResponse:
     collection = get_object_or_404(presenters.published_collections(), week__week=week)
-    return render(request, "curation/collection.html", {"view": presenters.collection_view(collection)})
+    view = presenters.collection_view(collection, matches=CARD_MATCHES)
+    return render(request, "curation/collection.html", {"view": view})
 
 
 @require_GET

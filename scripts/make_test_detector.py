@@ -4,7 +4,7 @@ Draws a synthetic YOLO-format dataset of garment-like shapes (classes jeans, tsh
 cluttered backgrounds, then trains the yolo11 layout at width 0.125 / depth 0.2 (about 0.3 M
 parameters) on it with `analysis.pipeline.training.train_detector`, offline, on the CPU.
 
-    .venv/bin/python scripts/make_test_detector.py var/test-models/manual [--images 200 --epochs 30]
+    .venv/bin/python scripts/make_test_detector.py var/test-models/manual [--images 160 --epochs 25]
 
 The shapes are drawn in many colours per class, so the model has to learn shape, not colour, and
 the colour the pipeline names afterwards is a real measurement. `draw_scene` is also what the
@@ -151,9 +151,8 @@ def make_dataset(folder: Path, images: int, seed: int = 0) -> Path:
             for item in items:
                 x1, y1, x2, y2 = item.box
                 cx, cy = (x1 + x2) / 2 / IMAGE_SIZE, (y1 + y2) / 2 / IMAGE_SIZE
-                lines.append(
-                    f"{CLASSES.index(item.cls)} {cx:.5f} {cy:.5f} {(x2 - x1) / IMAGE_SIZE:.5f} {(y2 - y1) / IMAGE_SIZE:.5f}"
-                )
+                w, h = (x2 - x1) / IMAGE_SIZE, (y2 - y1) / IMAGE_SIZE
+                lines.append(f"{CLASSES.index(item.cls)} {cx:.5f} {cy:.5f} {w:.5f} {h:.5f}")
             (folder / "labels" / split / f"{n:04d}.txt").write_text("\n".join(lines) + "\n")
     data = folder / "data.yaml"
     spec = {
@@ -178,7 +177,7 @@ def tiny_model_yaml(folder: Path) -> Path:
     return path
 
 
-def build(folder: Path, out: Path, images: int = 200, epochs: int = 30, seed: int = 0):
+def build(folder: Path, out: Path, images: int = 160, epochs: int = 25, seed: int = 0):
     """Dataset plus training; returns analysis.pipeline.training.TrainingResult."""
     from analysis.pipeline.detector import prepare_ultralytics
     from analysis.pipeline.training import train_detector
@@ -187,14 +186,32 @@ def build(folder: Path, out: Path, images: int = 200, epochs: int = 30, seed: in
     folder.mkdir(parents=True, exist_ok=True)
     data = make_dataset(folder / "dataset", images, seed)
     model = tiny_model_yaml(folder)
-    return train_detector(data, model, out, epochs=epochs, imgsz=IMAGE_SIZE, batch=16, device="cpu", seed=seed)
+    # About 2 CPU-minutes on 2 cores for validation mAP50 about 0.88. Small batches give more
+    # optimiser steps per epoch; mosaic would shrink 128-px scenes to quarter size; per-epoch
+    # validation only costs time (the final epoch is still validated).
+    return train_detector(
+        data,
+        model,
+        out,
+        epochs=epochs,
+        imgsz=IMAGE_SIZE,
+        batch=8,
+        device="cpu",
+        seed=seed,
+        mosaic=0.0,
+        close_mosaic=0,
+        warmup_epochs=1,
+        val=False,
+        optimizer="AdamW",
+        lr0=0.004,  # Ultralytics' automatic choice (AdamW at 0.0014) left this model at mAP50 0.5
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path, help="Working folder (dataset, model yaml, weights).")
-    parser.add_argument("--images", type=int, default=200)
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--images", type=int, default=160)
+    parser.add_argument("--epochs", type=int, default=25)
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trendsaas.settings")

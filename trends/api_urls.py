@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from trends import api
+
+urlpatterns = [
+    path("trends/", api.TrendList.as_view(), name="trends"),
+    path("trends/weeks/", api.TrendWeekList.as_view(), name="trend-weeks"),
+]

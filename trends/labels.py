@@ -52,13 +52,15 @@ DECLINING = {"ratio": 0.7, "prev_ratio": 0.9, "steep_ratio": 0.5, "z": -1.5}
 
 # Evergreen: present in >= 75 % of the last 8 weeks (at least 4 with data), used by >= 8 % of the
 # week's creators on average, with a stable share (coefficient of variation <= 0.5); or, with any
-# history, used by >= 20 % of this week's creators without rising.
+# history, used by >= 20 % of this week's creators without rising. Either way by at least 20 real
+# creators this week: in a tiny week every tag is "everywhere".
 EVERGREEN_WINDOW = 8
 EVERGREEN_MIN_WEEKS = 4
 EVERGREEN_PRESENCE = 0.75
 EVERGREEN_MIN_SHARE = 0.08
 EVERGREEN_MAX_CV = 0.5
 UBIQUITOUS_SHARE = 0.20
+EVERGREEN_MIN_CREATORS = 20
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,12 @@ def momentum(current: Current, trailing: list[Point], s0: float) -> Momentum:
 
 
 def _fast_rise(m: Momentum) -> bool:
-    return m.baseline_weeks >= MIN_BASELINE_WEEKS and m.z >= RISING["z"] and m.r4 >= RISING["ratio"] and m.spread >= RISING["spread"]
+    return (
+        m.baseline_weeks >= MIN_BASELINE_WEEKS
+        and m.z >= RISING["z"]
+        and m.r4 >= RISING["ratio"]
+        and m.spread >= RISING["spread"]
+    )
 
 
 def _sustained_rise(m: Momentum) -> bool:
@@ -173,9 +180,7 @@ def label_for(current: Current, trailing: list[Point], s0: float) -> Verdict:
     eligible = current.eligible
     if not m.seen_before:
         from_nowhere = (
-            m.history >= BREAKOUT["history"]
-            and current.real_creators >= BREAKOUT["creators"]
-            and m.z >= BREAKOUT["z"]
+            m.history >= BREAKOUT["history"] and current.real_creators >= BREAKOUT["creators"] and m.z >= BREAKOUT["z"]
         )
         label = (TrendLabel.BREAKOUT if from_nowhere else TrendLabel.NEW) if eligible else TrendLabel.STEADY
     elif (
@@ -201,6 +206,8 @@ def label_for(current: Current, trailing: list[Point], s0: float) -> Verdict:
 def is_evergreen(current: Current, trailing: list[Point], s0: float) -> bool:
     """Data-driven evergreen test; the configured list (TREND_EVERGREEN_KEYWORDS) is checked by the caller."""
     weeks = trailing[: EVERGREEN_WINDOW - 1]
+    if current.real_creators < EVERGREEN_MIN_CREATORS:
+        return False
     # Real creators only: a bot ring is everywhere for a few weeks, which makes it suspect, not evergreen.
     share_now = current.real_creators / current.week_creators if current.week_creators else 0.0
     if share_now >= UBIQUITOUS_SHARE and momentum(current, trailing, s0).r4 < RISING["ratio"]:

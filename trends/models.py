@@ -43,6 +43,7 @@ class TrendWeek(models.Model):
 
     class Meta:
         ordering = ["-week"]
+        permissions = [("publish_trendweek", "Can publish trend weeks (they become read-only)")]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=["computed", "published"]), name="trendweek_status_valid"),
             models.CheckConstraint(

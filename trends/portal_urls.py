@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from trends import views
+
+urlpatterns = [
+    path("", views.trends_page, name="trends"),
+]

@@ -6,6 +6,7 @@ Commands, the weekly task, the admin, the API and the portal all call these. See
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from datetime import datetime
 
@@ -51,6 +52,20 @@ class WeekNotFound(LookupError):
     pass
 
 
+class _Clock:
+    """Seconds per phase, for the log line and the benchmark (an empty name just restarts the lap)."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        if name:
+            self.laps[name] = self.laps.get(name, 0.0) + now - self._last
+        self._last = now
+
+
 def _iso(week: str | IsoWeek) -> IsoWeek:
     return week if isinstance(week, IsoWeek) else IsoWeek.parse(week)
 
@@ -61,6 +76,7 @@ def compute_stats(week: str | IsoWeek) -> WeekStats:
     params = InfluenceParams.from_settings()
     start, end = iso.starts_at, iso.ends_at
     history_start = iso.shift(-(params.history_weeks - 1)).starts_at
+    clock = _Clock()
     with transaction.atomic():
         stats, _ = WeekStats.objects.select_for_update().get_or_create(
             week=str(iso), defaults={"starts_at": start, "ends_at": end, "computed_at": timezone.now()}
@@ -69,20 +85,25 @@ def compute_stats(week: str | IsoWeek) -> WeekStats:
             model.objects.filter(stats=stats).delete()
         priors, default_rate = aggregate.platform_priors(params, history_start, end)
         aggregate.build_creator_weeks(stats.pk, params, priors, history_start, start, end)
+        clock.lap("creator baselines")
         aggregate.build_post_influence(stats.pk, params, priors, default_rate, start, end)
         stats.posts, stats.creators = aggregate.week_totals(stats.pk)
+        clock.lap("post influence")
         phrase_map = map_phrases(aggregate.week_phrases(stats.pk))
         PhraseKey.objects.bulk_create(
             (PhraseKey(stats=stats, phrase=p, key=k, compact=c) for p, k, c in phrase_map.rows()), batch_size=5000
         )
+        clock.lap("keyword merging")
         for kind in (TrendKind.KEYWORD, TrendKind.ITEM):
             aggregate.build_key_stats(stats.pk, kind, params.ghost_interactions)
+        clock.lap("key stats")
         stats.starts_at, stats.ends_at, stats.computed_at = start, end, timezone.now()
         stats.params = {
             **params.as_dict(),
             "platforms": {p: {"rate": v.rate, "views_per_like": v.views_per_like} for p, v in priors.items()},
         }
         stats.save()
+    stats.timings = clock.laps
     return stats
 
 
@@ -114,16 +135,29 @@ def compute_week(week: str | IsoWeek) -> TrendWeek:
         trend_week = TrendWeek.objects.select_for_update().get(pk=trend_week.pk)
         if trend_week.is_published:
             raise WeekPublishedError(str(iso))
+        clock = _Clock()
         trailing = _trailing_stats(iso)
+        clock.lap("earlier weeks")
         stats = compute_stats(iso)
-        entries = []
-        for kind in (TrendKind.KEYWORD, TrendKind.ITEM):
-            entries += build_entries(trend_week, stats, kind, rank_kind(stats, kind, trailing, limit))
+        clock.laps.update(stats.timings)
+        clock.lap("")
+        ranked = {kind: rank_kind(stats, kind, trailing, limit) for kind in (TrendKind.KEYWORD, TrendKind.ITEM)}
+        clock.lap("labels and ranking")
+        entries = [e for kind, rows in ranked.items() for e in build_entries(trend_week, stats, kind, rows)]
+        clock.lap("evidence")
         trend_week.entries.all().delete()
         TrendEntry.objects.bulk_create(entries, batch_size=1000)
         trend_week.starts_at, trend_week.ends_at, trend_week.computed_at = iso.starts_at, iso.ends_at, timezone.now()
         trend_week.save()
-    logger.info("trend week %s computed: %d posts, %d entries", iso, stats.posts, len(entries))
+        clock.lap("snapshot")
+    trend_week.timings = clock.laps
+    logger.info(
+        "trend week %s computed: %d posts, %d entries (%s)",
+        iso,
+        stats.posts,
+        len(entries),
+        ", ".join(f"{name} {seconds:.1f}s" for name, seconds in clock.laps.items()),
+    )
     return trend_week
 
 

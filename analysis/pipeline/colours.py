@@ -53,9 +53,9 @@ FAMILY = {name: family for name, _, family in PALETTE}
 
 SKIN_WEIGHT = 0.35  # a skin-like cluster must be about 3x bigger to beat a garment-coloured one
 BACKGROUND_WEIGHT = 0.5
-BACKGROUND_DELTA_E = 10.0
-MERGE_DELTA_E = 8.0  # closer than this, two clusters are one colour (shading, sensor noise)
-SAMPLE_SIDE = 40  # pixels per side after area-averaging; k-means on more buys nothing
+BACKGROUND_DELTA_E = 12.0  # CIE76 units
+MERGE_DELTA_E = 10.0  # CIE76: closer than this, two clusters are one colour (shading, sensor noise)
+SAMPLE_SIDE = 24  # pixels per side after area-averaging; k-means on more buys nothing
 
 
 @dataclass(frozen=True)
@@ -154,22 +154,25 @@ def is_skin_like(lab: np.ndarray) -> np.ndarray:
     return (lab[..., 0] > 20) & (lab[..., 0] < 90) & (chroma > 8) & (chroma < 50) & (hue > 20) & (hue < 75)
 
 
-def kmeans(points: np.ndarray, k: int, iterations: int = 12, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def kmeans(points: np.ndarray, k: int, iterations: int = 10, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Plain k-means++ (deterministic seed): returns (labels, centres)."""
     rng = np.random.default_rng(seed)
     n = len(points)
-    centres = [points[rng.integers(n)]]
+    centres = points[[rng.integers(n)]]
+    d2 = ((points - centres[0]) ** 2).sum(-1)
     for _ in range(1, k):
-        d2 = np.min(((points[:, None, :] - np.array(centres)[None]) ** 2).sum(-1), axis=1)
         if d2.sum() <= 0:
             break
-        centres.append(points[rng.choice(n, p=d2 / d2.sum())])
-    centres = np.array(centres)
+        chosen = points[rng.choice(n, p=d2 / d2.sum())]
+        centres = np.vstack([centres, chosen])
+        d2 = np.minimum(d2, ((points - chosen) ** 2).sum(-1))
     labels = np.zeros(n, dtype=int)
     for _ in range(iterations):
         labels = np.argmin(((points[:, None, :] - centres[None]) ** 2).sum(-1), axis=1)
-        moved = np.array([points[labels == j].mean(0) if np.any(labels == j) else centres[j] for j in range(len(centres))])
-        if np.allclose(moved, centres, atol=0.5):
+        counts = np.bincount(labels, minlength=len(centres))
+        sums = np.stack([np.bincount(labels, weights=points[:, c], minlength=len(centres)) for c in range(3)], 1)
+        moved = np.where(counts[:, None] > 0, sums / np.maximum(counts, 1)[:, None], centres)
+        if np.abs(moved - centres).max() < 0.5:
             break
         centres = moved
     return labels, centres
@@ -178,7 +181,8 @@ def kmeans(points: np.ndarray, k: int, iterations: int = 12, seed: int = 0) -> t
 def merge_close_clusters(points: np.ndarray, labels: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Join clusters closer than MERGE_DELTA_E: k-means splits one noisy or shaded fabric in parts."""
     while len(centres) > 1:
-        distances = delta_e_2000(centres[:, None, :], centres[None, :, :])
+        # Euclidean Lab (CIE76) is plenty to tell "same fabric" and costs far less than CIEDE2000.
+        distances = np.linalg.norm(centres[:, None, :] - centres[None, :, :], axis=-1)
         np.fill_diagonal(distances, np.inf)
         a, b = np.unravel_index(np.argmin(distances), distances.shape)
         if distances[a, b] >= MERGE_DELTA_E:
@@ -220,9 +224,9 @@ def dominant_colour(
     for j, centre in enumerate(centres):
         share = float(np.mean(labels == j))
         score = share * (SKIN_WEIGHT if is_skin_like(centre) else 1.0)
-        if background_lab is not None and len(background_lab):
-            if float(np.min(delta_e_2000(centre[None], background_lab))) < BACKGROUND_DELTA_E:
-                score *= BACKGROUND_WEIGHT
+        near_background = background_lab is not None and len(background_lab) > 0
+        if near_background and float(np.min(np.linalg.norm(background_lab - centre, axis=-1))) < BACKGROUND_DELTA_E:
+            score *= BACKGROUND_WEIGHT
         if score > best_score:
             best, best_score = j, score
     # The mean in RGB of the winning pixels, not the Lab centre: it is the colour actually seen.

@@ -118,7 +118,9 @@ def body_regions(
     ankles = points(L_ANKLE, R_ANKLE)
     if ankles:
         shins = [
-            float(np.hypot(*(kp[a, :2] - kp[k, :2]))) for k, a in ((L_KNEE, L_ANKLE), (R_KNEE, R_ANKLE)) if seen[k] and seen[a]
+            float(np.hypot(*(kp[a, :2] - kp[k, :2])))
+            for k, a in ((L_KNEE, L_ANKLE), (R_KNEE, R_ANKLE))
+            if seen[k] and seen[a]
         ]
         shin = float(np.mean(shins)) if shins else 0.25 * (person_box[3] - person_box[1])
         if shin > 4:
@@ -128,6 +130,12 @@ def body_regions(
             regions.append(BodyRegion("shoes", "shoes", shoes_box, patches, conf(L_ANKLE, R_ANKLE)))
 
     return [
-        BodyRegion(r.region, r.category, clip_box(r.box, width, height), tuple(clip_box(p, width, height) for p in r.patches), r.confidence)
+        BodyRegion(
+            r.region,
+            r.category,
+            clip_box(r.box, width, height),
+            tuple(clip_box(p, width, height) for p in r.patches),
+            r.confidence,
+        )
         for r in regions
     ]

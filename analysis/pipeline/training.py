@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from analysis.pipeline.detector import DetectorError, prepare_ultralytics
 
@@ -35,10 +36,12 @@ def train_detector(
     seed: int = 0,
     amp: bool = False,
     verbose: bool = False,
+    **overrides: Any,
 ) -> TrainingResult:
     """Train, then copy the best checkpoint to `out`. Raises DetectorError for missing inputs.
 
     AMP is off by default: Ultralytics' AMP self-check downloads a model, which cannot work here.
+    `overrides` go to Ultralytics' trainer as they are (mosaic=0.0, lr0=…, patience=…).
     """
     data, out = Path(data), Path(out)
     if not data.is_file():
@@ -67,6 +70,7 @@ def train_detector(
             name="run",
             exist_ok=True,
             verbose=verbose,
+            **overrides,
         )
         trainer = yolo.trainer
         best = Path(trainer.best) if Path(trainer.best).is_file() else Path(trainer.last)

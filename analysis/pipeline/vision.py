@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from analysis.models import AssetStatus, Detection, MediaAsset, MediaKind, Region
@@ -66,8 +66,9 @@ class _AssetRun:
 
 
 def work_side() -> int:
-    """Longest side images are decoded to: the detector never sees more, colours need no more."""
-    return max(640, settings.DETECTOR_IMAGE_SIZE)
+    """Longest side images are decoded to: the detector never sees more, and decoding (JPEG draft
+    mode) and colour sampling get cheaper with it. Not under 320 px, so crops stay legible."""
+    return max(320, settings.DETECTOR_IMAGE_SIZE)
 
 
 def load_image(fileobj, max_side: int) -> tuple[np.ndarray, tuple[int, int]]:
@@ -85,8 +86,7 @@ def load_image(fileobj, max_side: int) -> tuple[np.ndarray, tuple[int, int]]:
             # JPEG draft decodes at 1/2, 1/4 or 1/8 scale directly: most of the decode cost saved.
             im.draft("RGB", (int(width * scale), int(height * scale)))
             im = ImageOps.exif_transpose(im).convert("RGB")
-            im.thumbnail((max_side, max_side))
-            return np.asarray(im), (width, height)
+            return fit(np.asarray(im), max_side), (width, height)
     except MediaError:
         raise
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
@@ -150,10 +150,8 @@ def _crop_jpeg(image: np.ndarray, box: tuple[float, float, float, float]) -> byt
     patch = image[y1:y2, x1:x2]
     if patch.size == 0:
         return b""
-    thumb = Image.fromarray(patch)
-    thumb.thumbnail((CROP_MAX_SIDE, CROP_MAX_SIDE))
     out = io.BytesIO()
-    thumb.save(out, format="JPEG", quality=80)
+    Image.fromarray(fit(patch, CROP_MAX_SIDE)).save(out, format="JPEG", quality=80)
     return out.getvalue()
 
 
@@ -278,6 +276,9 @@ def _save(run: _AssetRun) -> None:
                 locked.width, locked.height = run.size
             locked.save(update_fields=["status", "error", "analyzed_at", "duration_seconds", "width", "height"])
             transaction.on_commit(lambda: _delete_files(old_files))
+    except (OperationalError, InterfaceError):
+        _delete_files(new_files)
+        raise  # the database itself is unwell: let the task retry the batch later
     except Exception as exc:
         logger.exception("Saving the analysis of asset %s failed", asset.pk)
         _delete_files(new_files)
@@ -298,9 +299,7 @@ def _delete_files(names: list[str]) -> None:
 def analyze_assets(asset_ids: list[int]) -> None:
     """Detect, name colours and replace the detections of these assets (stored or analysed ones)."""
     detector = get_detector()  # a configuration error surfaces here, before any asset changes
-    assets = list(
-        MediaAsset.objects.filter(pk__in=asset_ids, status__in=ANALYSABLE).exclude(file="").order_by("pk")
-    )
+    assets = list(MediaAsset.objects.filter(pk__in=asset_ids, status__in=ANALYSABLE).exclude(file="").order_by("pk"))
     skipped = set(asset_ids) - {a.pk for a in assets}
     if skipped:
         logger.info("Vision skips assets %s: not stored (pending, failed at ingest, or gone)", sorted(skipped))

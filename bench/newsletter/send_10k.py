@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/newsletter/send_10k.py [--subscribers 10000] [--batch 500]
 
-Uses a throw-away SQLite database and an aiosmtpd sink in its own process (so the sink does
+Uses a throw-away SQLite database and an SMTP sink in its own process (so the sink does
 not share the sender's interpreter). Prints messages per second for the whole send: building
 the issue, creating the Delivery rows, rendering, SMTP and recording each delivery.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[2]
+CEILING_MESSAGES = 1000
 
 
 def free_port() -> int:
@@ -126,6 +128,12 @@ def make_subscribers(n: int) -> None:
     Subscriber.objects.bulk_create(rows, batch_size=2000)
 
 
+def cpu_seconds() -> float:
+    """CPU used by this process and its finished children (forked workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def smtplib_ceiling(issue, port: int, count: int = 1000) -> float:
     """What one connection achieves with no database, rendering or signing: the machine's ceiling."""
     import smtplib
@@ -193,24 +201,28 @@ def main() -> None:
             from newsletter.models import Delivery
             from newsletter.services import sending
 
+            cpu_before = cpu_seconds()
             started = time.perf_counter()
             issue = sending.create_issue(week)
             sending.schedule_issue(issue)
             prepared = time.perf_counter()
             send_with_workers(issue.pk, args.workers)
             elapsed = time.perf_counter() - started
+            cpu = cpu_seconds() - cpu_before
             issue.refresh_from_db()
             sent = Delivery.objects.filter(issue=issue, status="sent").count()
-            ceiling = smtplib_ceiling(issue, port)
+            ceiling = smtplib_ceiling(issue, port, CEILING_MESSAGES)
     finally:
         sink.terminate()
         received = sink.communicate(timeout=30)[0].strip()
 
     sink_name = "aiosmtpd" if args.aiosmtpd else "asyncio sink"
     print(f"subscribers: {args.subscribers}  batch: {args.batch}  workers: {args.workers}  sink: {sink_name}")
-    print(f"issue: {issue.status}  deliveries sent: {sent}  sink {received} (messages, bytes)")
+    sink_messages = int(received.split()[1]) - CEILING_MESSAGES
+    print(f"issue: {issue.status}  deliveries sent: {sent}  messages the sink received for the issue: {sink_messages}")
     print(f"building the issue: {prepared - started:.2f} s  whole send: {elapsed:.2f} s")
     print(f"throughput: {sent / elapsed:.0f} messages/s (target >= 300)")
+    print(f"sender CPU: {cpu * 1000 / max(sent, 1):.2f} ms per message (the sink and other processes excluded)")
     print(f"for scale, bare smtplib re-sending one ready message on one connection: {ceiling:.0f} messages/s")
 
 

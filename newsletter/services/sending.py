@@ -25,9 +25,10 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
-from newsletter.models import Delivery, NewsletterIssue, Subscriber
+from newsletter.models import Delivery, Interest, NewsletterIssue, Subscriber
 from newsletter.services.content import build_content, render_issue, variant_for
 from newsletter.services.mail import PreparedIssue, issue_message
+from newsletter.services.smtp import send_prepared
 from trends.models import TrendWeek
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,10 @@ def claim_batch(issue: NewsletterIssue, size: int, now: datetime) -> list[Delive
     Delivery.objects.filter(_claimable(now), pk__in=ids).update(
         status=Delivery.Status.SENDING, claim_token=token, claimed_at=now, attempts=F("attempts") + 1
     )
-    return list(Delivery.objects.filter(claim_token=token).select_related("subscriber").order_by("pk"))
+    fields = ["claim_token", "attempts", "subscriber__email", "subscriber__status", "subscriber__hard_bounces"]
+    fields += [f"subscriber__{interest}" for interest in Interest.values]
+    claimed = Delivery.objects.filter(claim_token=token).select_related("subscriber").only(*fields)
+    return list(claimed.order_by("pk"))
 
 
 def _held(delivery: Delivery):
@@ -228,6 +232,20 @@ def _defer(delivery: Delivery, code: int | None, error: str, now: datetime) -> b
     return True
 
 
+_PREPARED: dict[tuple, PreparedIssue] = {}
+
+
+def prepared_copy(issue: NewsletterIssue, variant: tuple[str, ...]) -> PreparedIssue:
+    """The issue rendered for `variant`, kept across batches of this process (content is frozen
+    once sending starts; subject and preheader are in the key in case a draft is edited)."""
+    key = (issue.pk, issue.sending_started_at, issue.subject, issue.preheader, variant)
+    if key not in _PREPARED:
+        if len(_PREPARED) >= 12:
+            _PREPARED.clear()
+        _PREPARED[key] = PreparedIssue(render_issue(issue, variant))
+    return _PREPARED[key]
+
+
 def _raw_smtp(connection) -> bool:
     """Whether ready-made bytes can go straight to the SMTP session (the real SMTP backend)."""
     return isinstance(connection, SmtpBackend) and connection.connection is not None
@@ -240,7 +258,6 @@ def send_batch(issue: NewsletterIssue, *, now: datetime | None = None, size: int
     result = BatchResult(claimed=len(claimed))
     if not claimed:
         return result
-    prepared: dict[tuple[str, ...], PreparedIssue] = {}
     untried = list(reversed(claimed))
     connection = get_connection()
     try:
@@ -255,15 +272,13 @@ def send_batch(issue: NewsletterIssue, *, now: datetime | None = None, size: int
                 result.skipped += 1
                 continue
             variant = variant_for(subscriber.interests)
-            if variant not in prepared:
-                prepared[variant] = PreparedIssue(render_issue(issue, variant))
-            copy = prepared[variant]
+            copy = prepared_copy(issue, variant)
             raw = copy.raw(subscriber) if _raw_smtp(connection) and copy.usable_for(subscriber) else None
             message = None if raw else issue_message(copy.rendered, subscriber, connection)
             untried.pop()
             try:
                 if raw:
-                    connection.connection.sendmail(copy.from_address, [subscriber.email], raw)
+                    send_prepared(connection.connection, copy.from_address, subscriber.email, raw, copy.eight_bit)
                 else:
                     connection.send_messages([message])
             except (smtplib.SMTPException, OSError) as exc:
@@ -344,7 +359,7 @@ def send_step(issue: NewsletterIssue, now: datetime | None = None) -> Step:
     result = send_batch(issue, now=now)
     if finish_if_done(issue):
         return Step(result, done=True, more=False, retry_at=None)
-    more = result.claimed > 0 and not result.aborted
+    more = not result.aborted and Delivery.objects.filter(_claimable(now), issue=issue).exists()
     return Step(result, done=False, more=more, retry_at=None if more else next_retry_at(issue, now))
 
 

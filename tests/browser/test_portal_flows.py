@@ -62,6 +62,15 @@ def test_log_in_dashboard_and_item_page(shop, new_page, shot):
     assert "+100.0%" in page.locator('[data-testid="ctr-weeks"]').inner_text()
     shot(page, "click-through")
 
+    page.goto("/app/alpha/curation/")
+    page.check('input[name="segments"][value="fashion"]')
+    page.fill('input[name="creator_countries"]', "KR, us")
+    page.get_by_role("button", name="Save profile").click()
+    page.wait_for_load_state("networkidle")
+    assert "Curation profile saved." in page.content()
+    assert page.input_value('input[name="creator_countries"]') == "KR, US"
+    shot(page, "curation-profile")
+
 
 def test_catalogue_upload_with_a_bad_row(shop, new_page, shot, tmp_path):
     csv_file = tmp_path / "catalogue.csv"

@@ -33,6 +33,8 @@ class RecordingHandler:
 
     def reset(self) -> None:
         with self.lock:
+            self.pipelining = True
+            self.envelopes: list[tuple[str, str]] = []
             self.received: list[tuple[str, EmailMessage]] = []
             self.rules: dict[str, dict] = {}
             self.refused: list[tuple[str, str]] = []
@@ -41,6 +43,13 @@ class RecordingHandler:
         """Refuse `address` at RCPT with `reply` ("550 …" or "451 …"), `times` times (-1: always)."""
         with self.lock:
             self.rules[address.lower()] = {"reply": reply, "left": times}
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses) -> list[str]:  # noqa: N802
+        # aiosmtpd reads commands one by one, so it copes with pipelined ones; advertise that.
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: N802
         with self.lock:
@@ -57,6 +66,7 @@ class RecordingHandler:
         with self.lock:
             for rcpt in envelope.rcpt_tos:
                 self.received.append((rcpt.lower(), message))
+                self.envelopes.append((envelope.mail_from, " ".join(envelope.mail_options)))
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[EmailMessage]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import smtplib
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import timezone
 from newsletter import tasks
 from newsletter.models import Delivery, NewsletterIssue, Subscriber
 from newsletter.services import mail, sending
+from newsletter.services.smtp import dot_stuff, send_prepared
 from tests.newsletter.conftest import body, link_to
 from trendsaas.schedules import collect_periodic_tasks
 
@@ -72,6 +74,17 @@ def test_issue_mail_is_a_proper_newsletter(smtp, make_week, make_subscriber):
     assert "<mailto:unsubscribe@trendsaas.localhost?subject=unsubscribe%20" in unsubscribe
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["List-Id"] and message["Precedence"] == "bulk"
+    assert abs(message["Date"].datetime - timezone.now()) < timedelta(minutes=5)
+    assert str(message["To"]) == "fashion@shop.test" and "marker" not in message.as_string()
+
+
+def test_each_copy_has_its_own_message_id_and_links(smtp, make_week, make_subscriber):
+    make_subscriber("a@shop.test")
+    make_subscriber("b@shop.test")
+    _send_week(make_week())
+    a, b = smtp.to("a@shop.test")[0], smtp.to("b@shop.test")[0]
+    assert a["Message-ID"] != b["Message-ID"]
+    assert link_to(body(a), "/newsletter/preferences/") != link_to(body(b), "/newsletter/preferences/")
 
 
 def test_links_in_the_newsletter_work(smtp, make_week, make_subscriber):
@@ -307,3 +320,62 @@ def test_beat_runs_monday_at_nine():
     weekly = specs["newsletter.tasks.send_weekly_newsletter"]
     assert (weekly["minute"], weekly["hour"], weekly["day_of_week"]) == ("0", "9", "1")
     assert "newsletter.tasks.resume_stalled_sends" in specs
+
+
+def test_servers_without_pipelining_get_one_command_at_a_time(smtp, make_week, make_subscriber):
+    smtp.pipelining = False
+    make_subscriber("ok@shop.test")
+    make_subscriber("gone@shop.test")
+    make_subscriber("busy@shop.test")
+    smtp.refuse("gone@shop.test", "550 5.1.1 user unknown")
+    smtp.refuse("busy@shop.test", "451 4.3.0 try later", times=1)
+    issue = sending.create_issue(make_week())
+    sending.schedule_issue(issue)
+    now = timezone.now()
+    step = sending.send_issue(issue, now=now)
+    assert (step.result.sent, step.result.failed, step.result.deferred) == (1, 1, 1)
+    assert sending.send_issue(issue, now=now + timedelta(hours=1)).done
+    assert sorted(smtp.recipients()) == ["busy@shop.test", "ok@shop.test"]
+
+
+def test_envelope_and_dot_stuffing(smtp, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    message = b"Subject: dots\r\nTo: a@shop.test\r\n\r\n.leading dot\r\n..two dots\r\nend"
+    with smtplib.SMTP(settings.EMAIL_HOST, settings.EMAIL_PORT) as connection:
+        send_prepared(connection, "weekly@trendsaas.test", "a@shop.test", dot_stuff(message), eight_bit=False)
+    [received] = smtp.to("a@shop.test")
+    assert received.get_content().splitlines() == [".leading dot", "..two dots", "end"]
+    assert smtp.envelopes == [("weekly@trendsaas.test", "")]
+
+
+def test_newsletter_envelope_declares_8bit(smtp, make_week, make_subscriber):
+    make_subscriber("a@shop.test")
+    _send_week(make_week())
+    assert smtp.envelopes == [("weekly@trendsaas.localhost", "BODY=8BITMIME")]
+
+
+def test_other_mail_backends_get_ordinary_messages(make_week, make_subscriber, mailoutbox):
+    make_subscriber("a@shop.test", ("beauty",))
+    _send_week(make_week())
+    [message] = mailoutbox
+    assert message.to == ["a@shop.test"] and "Red lipstick" in message.alternatives[0][0]
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_batch_task_chains_itself_and_waits_for_backoff(smtp, make_week, make_subscriber, settings, monkeypatch):
+    settings.NEWSLETTER_BATCH_SIZE = 2
+    for n in range(3):
+        make_subscriber(f"s{n}@shop.test")
+    smtp.refuse("s2@shop.test", "451 4.3.0 try later", times=1)
+    issue = sending.create_issue(make_week())
+    sending.schedule_issue(issue)
+    queued: list[tuple] = []
+    monkeypatch.setattr(tasks.send_issue_batch, "delay", lambda issue_id: queued.append(("now", issue_id)))
+    monkeypatch.setattr(tasks.send_issue_batch, "apply_async", lambda args, eta: queued.append(("eta", args[0], eta)))
+
+    tasks.send_issue_batch(issue.pk)  # first batch: two messages, more to do
+    assert queued == [("now", issue.pk)]
+    tasks.send_issue_batch(issue.pk)  # second batch: the third address answers 451
+    kind, issue_id, eta = queued[-1]
+    assert (kind, issue_id) == ("eta", issue.pk) and eta > timezone.now()
+    assert len(smtp.received) == 2

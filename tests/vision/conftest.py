@@ -43,7 +43,9 @@ def make_asset(db):
         post = Post.objects.create(
             platform="instagram", external_id=f"vision-{n}", creator=creator, posted_at=datetime(2025, 3, 3, tzinfo=UTC)
         )
-        asset = MediaAsset(post=post, kind=kind, status=AssetStatus.STORED, size_bytes=len(data))
+        asset = MediaAsset(
+            post=post, kind=kind, source_path=f"/import/{name}", status=AssetStatus.STORED, size_bytes=len(data)
+        )
         asset.file.save(name, ContentFile(data), save=True)
         return asset
 

@@ -5,7 +5,8 @@ Three layers, cheapest first:
    phrase when the ingest stored it;
 2. string rule here: phrases with the same `compact` form (no spaces, one trailing plural "s" dropped)
    are one key ("wideleg pants" / "wide leg pant"); the key is the variant with the most words, then
-   the shortest, then the first alphabetically, so it does not depend on counts;
+   the one most posts used, then the first alphabetically (history is matched on the compact form,
+   so a key that changes spelling from one week to the next keeps its history);
 3. embeddings: the week's top candidate keys (ASCII only: the MiniLM is English) are embedded and a
    key whose cosine to a stronger key reaches TREND_SEMANTIC_MERGE_THRESHOLD becomes its alias
    ("wide leg trousers" → "wide leg pants"). Aliases are stored (KeywordAlias) so a merge holds in
@@ -35,10 +36,6 @@ def compact(phrase: str) -> str:
     if text.isascii() and len(text) > 4 and text.endswith("s") and not text.endswith("ss"):
         text = text[:-1]
     return text
-
-
-def _preference(phrase: str) -> tuple[int, int, str]:
-    return (-phrase.count(" "), len(phrase), phrase)
 
 
 def load_aliases() -> dict[str, str]:
@@ -71,10 +68,16 @@ def map_phrases(phrases: list[tuple[str, int, float]], *, semantic: bool | None 
     aliases = load_aliases()
     groups: dict[str, list[str]] = defaultdict(list)
     weight: dict[str, float] = defaultdict(float)
-    for phrase, _posts, influence in phrases:
+    posts_of: dict[str, int] = {}
+    for phrase, posts, influence in phrases:
         groups[compact(phrase)].append(phrase)
         weight[compact(phrase)] += float(influence or 0.0)
-    group_key = {c: aliases.get(c) or min(variants, key=_preference) for c, variants in groups.items()}
+        posts_of[phrase] = posts
+
+    def preference(phrase: str) -> tuple[int, int, str]:
+        return (-phrase.count(" "), -posts_of[phrase], phrase)
+
+    group_key = {c: aliases.get(c) or min(variants, key=preference) for c, variants in groups.items()}
     if settings.TREND_SEMANTIC_MERGE if semantic is None else semantic:
         new_aliases = semantic_aliases(group_key, weight, aliases)
         for alias_compact, key in new_aliases.items():

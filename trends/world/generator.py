@@ -35,6 +35,7 @@ class WorldSpec:
     end_week: IsoWeek | None = None  # default: the last complete week
     now: datetime | None = None  # metrics observed after this are not written; default: now
     snapshots: int = 3
+    id_prefix: str = ""  # prefixed to every external_id, so a loaded world can be recognised
 
     def resolved_end(self) -> IsoWeek:
         return self.end_week or IsoWeek.last_complete(self.now)
@@ -161,7 +162,9 @@ class _Builder:
     # --- planted trends ------------------------------------------------------------------------
     def plant(self) -> None:
         rng, w = self.rng, self.spec.weeks
-        takeoff_range = range(max(2, w // 2 - 1), max(3, w - 2))
+        # Take-off in the second half, with a week after it to see the follow-through (short worlds: asap).
+        first = min(max(2, w // 2 - 1), w - 1)
+        takeoff_range = range(first, max(first + 1, w - 2))
 
         def curve(role: str, takeoff: int | None = None, level: float = 0.08) -> list[float]:
             if role == "rising":
@@ -286,7 +289,7 @@ class _Builder:
         likes = engagement if engagement is not None else creator.followers * creator.rate * boost
         likes *= rng.lognormvariate(0, 0.45)
         post = GeneratedPost(
-            external_id=f"{creator.platform[:2]}{self.spec.seed}x{len(self.posts):06d}",
+            external_id=f"{self.spec.id_prefix}{creator.platform[:2]}{self.spec.seed}x{len(self.posts):06d}",
             creator=creator_index,
             week=week,
             posted_at=posted_at,
@@ -373,7 +376,7 @@ class _Builder:
 
     def _viral(self) -> None:
         """One post of a mid-sized account with ~60× its usual engagement, on a tag nobody else uses."""
-        week = self.rng.randrange(1, self.spec.weeks)
+        week = self.rng.randrange(min(1, self.spec.weeks - 1), self.spec.weeks)
         account = self._extra_creator("viral", 15_000)
         creator = self.creators[account]
         caption = f"This went everywhere?! #{_hashtag(vocab.VIRAL_KEYWORD)}"
