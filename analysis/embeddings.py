@@ -66,7 +66,7 @@ def model_tag() -> str:
         item = path / name
         if item.is_file():
             digest.update(f"{name}:{item.stat().st_size}\n".encode())
-    return f"{path.name}:{digest.hexdigest()[:12]}"
+    return f"{path.parent.name}.{path.name}:{digest.hexdigest()[:12]}"
 
 
 def configure_torch_threads() -> None:
@@ -102,13 +102,36 @@ def _load(path: str) -> Any:
     return model
 
 
+def _onnx_encoder() -> Any:
+    """The ONNX Runtime encoder of the configured model, or None to use PyTorch (EMBEDDING_BACKEND)."""
+    backend = settings.EMBEDDING_BACKEND
+    if backend == "torch":
+        return None
+    if backend not in ("auto", "onnx"):
+        raise EmbeddingModelUnavailable(f"EMBEDDING_BACKEND must be auto, onnx or torch, not {backend!r}.")
+    encoder = _load_onnx(str(model_path()))
+    if encoder is None and backend == "onnx":
+        raise EmbeddingModelUnavailable("EMBEDDING_BACKEND=onnx, but ONNX Runtime cannot run this model (see the log).")
+    return encoder
+
+
+@lru_cache(maxsize=2)
+def _load_onnx(path: str) -> Any:
+    from analysis import onnx_encoder
+
+    return onnx_encoder.load(_load(path), Path(path), model_tag())
+
+
 def encode(texts: Sequence[str], batch_size: int = ENCODE_BATCH_SIZE) -> np.ndarray:
     """Unit-length float32 embeddings, one row per text, in one encoder call."""
     import numpy as np
 
     model = get_model()
     if not texts:
-        return np.zeros((0, model.get_sentence_embedding_dimension()), dtype=np.float32)
+        return np.zeros((0, model.get_embedding_dimension()), dtype=np.float32)
+    onnx = _onnx_encoder()
+    if onnx is not None:
+        return onnx.encode(list(texts), batch_size)
     configure_torch_threads()
     vectors = model.encode(
         list(texts), batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
@@ -156,7 +179,7 @@ class PhraseCache:
             while len(self._vectors) > self.capacity:
                 self._vectors.popitem(last=False)
         if not rows:
-            return np.zeros((0, get_model().get_sentence_embedding_dimension()), dtype=np.float32)
+            return np.zeros((0, get_model().get_embedding_dimension()), dtype=np.float32)
         return np.stack(rows)
 
 

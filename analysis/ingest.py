@@ -253,7 +253,7 @@ def _process(raw: RawRecord, fetch_inline: bool) -> ItemResult:
         record = parse_record(raw.data, raw.base_dir)
     except RecordRejected as exc:
         data = raw.data if isinstance(raw.data, dict) else {}
-        ids = {k: str(data.get(k, ""))[:200] for k in ("platform", "external_id")}
+        ids = {k: str(data.get(k) or "")[:200] for k in ("platform", "external_id")}
         return ItemResult(raw.index, raw.line, "rejected", errors=exc.reasons, **ids)
     for attempt in (1, 2):
         try:

@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
@@ -114,10 +116,24 @@ def fetch_url(url: str, destination: Path, max_bytes: int, timeout: float) -> tu
     return digest.hexdigest(), size
 
 
+def _pillow_open() -> Callable[..., Any]:
+    """PIL.Image.open as Pillow ships it.
+
+    Importing ultralytics replaces PIL.Image.open with a wrapper that, on a file Pillow cannot
+    identify, checks for (and unless YOLO_AUTOINSTALL=0, pip-installs) a HEIF plugin: untrusted
+    input must not be able to trigger that, so media validation uses the original opener.
+    """
+    from PIL import Image
+
+    patches = sys.modules.get("ultralytics.utils.patches")
+    return getattr(patches, "_image_open", Image.open) if patches is not None else Image.open
+
+
 def probe_image(path: Path) -> StoredMedia:
     """Width, height and format of a safe, complete image. Raises MediaError."""
     from PIL import Image, UnidentifiedImageError
 
+    open_image = _pillow_open()
     cap = settings.IMAGE_MAX_PIXELS
     # Pillow refuses to open past twice MAX_IMAGE_PIXELS (a decompression bomb) and only warns
     # between one and two times it; our own header check below refuses that band by name.
@@ -125,12 +141,12 @@ def probe_image(path: Path) -> StoredMedia:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path, formats=OPENERS) as image:
+            with open_image(path, formats=OPENERS) as image:
                 width, height, file_format = image.width, image.height, image.format
                 if width * height > cap:
                     raise MediaError(f"{width}x{height} pixels is over the {cap:,}-pixel cap")
                 image.verify()
-            with Image.open(path, formats=OPENERS) as image:
+            with open_image(path, formats=OPENERS) as image:
                 image.load()
     except MediaError:
         raise

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from analysis.db import update_rows
 from analysis.embeddings import EmbeddingModelUnavailable
 from analysis.ingest import store_outcome
 from analysis.media import acquire, release_file
@@ -89,14 +90,21 @@ def analyze_text(post_ids: Sequence[int], engine: str | None = None) -> dict[str
             for k in analysis.keywords
         ]
         PostKeyword.objects.bulk_create(keywords, batch_size=1000)
-        Post.objects.bulk_update(
-            [Post(pk=pid, hashtags=a.hashtags, mentions=a.mentions, language=a.language) for pid, a in fresh],
-            ["hashtags", "mentions", "language"],
-            batch_size=500,
+        update_rows(
+            Post,
+            ["hashtags", "mentions", "language", "text_status", "text_error"],
+            [(pid, a.hashtags, a.mentions, a.language, AnalysisStatus.DONE, "") for pid, a in fresh],
         )
-        Post.objects.filter(pk__in=fresh_ids).update(text_status=AnalysisStatus.DONE, text_error="")
-        for pid, error in failed.items():
-            Post.objects.filter(pk=pid).update(text_status=AnalysisStatus.FAILED, text_error=error[:2000])
+        caption_of = dict(rows)
+        update_rows(
+            Post,
+            ["text_status", "text_error"],
+            [
+                (pid, AnalysisStatus.FAILED, error[:2000])
+                for pid, error in failed.items()
+                if current.get(pid) == caption_of[pid]
+            ],
+        )
         refresh_post_status(current)
     return {"analyzed": len(fresh), "failed": len(failed), "skipped": len(done) - len(fresh), "keywords": len(keywords)}
 
@@ -153,15 +161,10 @@ class PendingWork:
         return bool(self.text_post_ids or self.asset_ids)
 
 
-def pending_work(post_ids: Iterable[int] | None = None, include_failed: bool = False) -> PendingWork:
+def pending_work(post_ids: Iterable[int] | None = None) -> PendingWork:
     """Posts whose text awaits analysis and assets awaiting vision (all, or among `post_ids`)."""
-    text_states = [AnalysisStatus.PENDING] + ([AnalysisStatus.FAILED] if include_failed else [])
-    asset_states = list(WAITING) + ([AssetStatus.FAILED] if include_failed else [])
-    posts = Post.objects.filter(text_status__in=text_states).order_by("pk")
-    assets = MediaAsset.objects.filter(status__in=asset_states).order_by("pk")
-    if include_failed:
-        # A failed asset is retried only when it still has its file (a failed fetch or probe needs a re-ingest).
-        assets = assets.exclude(status=AssetStatus.FAILED, file="")
+    posts = Post.objects.filter(text_status=AnalysisStatus.PENDING).order_by("pk")
+    assets = MediaAsset.objects.filter(status__in=WAITING).order_by("pk")
     if post_ids is None:
         return PendingWork(list(posts.values_list("id", flat=True)), list(assets.values_list("id", flat=True)))
     work = PendingWork([], [])
@@ -169,6 +172,22 @@ def pending_work(post_ids: Iterable[int] | None = None, include_failed: bool = F
         work.text_post_ids += posts.filter(pk__in=chunk).values_list("id", flat=True)
         work.asset_ids += assets.filter(post_id__in=chunk).values_list("id", flat=True)
     return work
+
+
+def retry_failed(post_ids: Sequence[int] | None = None) -> None:
+    """Make failed analysis pending again: failed text, failed vision on a stored file, failed fetches.
+
+    A file that failed validation at ingest stays failed: only a re-ingest with a good file helps.
+    """
+    posts = Post.objects.filter(text_status=AnalysisStatus.FAILED)
+    assets = MediaAsset.objects.filter(status=AssetStatus.FAILED)
+    if post_ids is not None:
+        posts, assets = posts.filter(pk__in=list(post_ids)), assets.filter(post_id__in=list(post_ids))
+    affected = set(posts.values_list("id", flat=True)) | set(assets.values_list("post_id", flat=True))
+    posts.update(text_status=AnalysisStatus.PENDING, text_error="")
+    assets.exclude(file="").update(status=AssetStatus.STORED, error="")
+    assets.filter(file="").exclude(source_url="").update(status=AssetStatus.PENDING, error="")
+    refresh_post_status(affected)
 
 
 def run_analysis(
@@ -200,6 +219,14 @@ def run_analysis(
         if progress:
             progress.finish()
     return totals
+
+
+def describe_totals(totals: dict[str, int]) -> str:
+    return (
+        f"Analysed {totals['text_analyzed']:,} captions ({totals['text_failed']:,} failed, "
+        f"{totals['keywords']:,} keywords) and {totals['assets_analyzed']:,} media "
+        f"({totals['assets_failed']:,} failed)."
+    )
 
 
 def dispatch_analysis(work: PendingWork) -> None:

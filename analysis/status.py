@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 
 from django.utils import timezone
 
+from analysis.db import update_rows
 from analysis.models import AnalysisStatus, AssetStatus, MediaAsset, Post
 
 WAITING = (AssetStatus.PENDING, AssetStatus.STORED)
@@ -56,8 +57,10 @@ def refresh_post_status(post_ids: Iterable[int]) -> int:
         assets[post_id].append((position, kind, status, error))
     now = timezone.now()
     changed = []
-    for post in Post.objects.filter(pk__in=ids).only(
-        "id", "text_status", "text_error", "vision_status", "analysis_status", "analysis_error", "analyzed_at"
+    for post in (
+        Post.objects.filter(pk__in=ids)
+        .only("id", "text_status", "text_error", "vision_status", "analysis_status", "analysis_error", "analyzed_at")
+        .order_by()
     ):
         rows = sorted(assets.get(post.pk, []))
         vision, overall = derive(post.text_status, [status for _, _, status, _ in rows])
@@ -69,9 +72,6 @@ def refresh_post_status(post_ids: Iterable[int]) -> int:
             analyzed_at = now
         state = (vision, overall, error, analyzed_at)
         if state != (post.vision_status, post.analysis_status, post.analysis_error, post.analyzed_at):
-            post.vision_status, post.analysis_status, post.analysis_error, post.analyzed_at = state
-            changed.append(post)
-    Post.objects.bulk_update(
-        changed, ["vision_status", "analysis_status", "analysis_error", "analyzed_at"], batch_size=500
-    )
+            changed.append((post.pk, *state))
+    update_rows(Post, ["vision_status", "analysis_status", "analysis_error", "analyzed_at"], changed)
     return len(changed)

@@ -275,7 +275,8 @@ class TrackingEvent(TenantOwnedModel):
         indexes = [
             # Covers the CTR report's grouping.
             models.Index(fields=["tenant", "week", "variant", "type", "source"]),
-            models.Index(fields=["tenant", "visitor_id", "occurred_at"]),
+            # The bot rules: each visitor's clicks in time order, and whether a visitor had impressions.
+            models.Index(fields=["tenant", "type", "visitor_id", "occurred_at"]),
             # Crawler clicks are rare; the CTR report finds them without scanning every event.
             models.Index(fields=["tenant", "visitor_id"], condition=Q(flagged_bot=True), name="trackingevent_bot_idx"),
         ]

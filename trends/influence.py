@@ -158,11 +158,13 @@ def interactions_sql(params: InfluenceParams, alias: str = "p") -> str:
 
 
 def influence_select_sql(
-    params: InfluenceParams, priors: dict[str, PlatformPrior], default_rate: float
+    params: InfluenceParams, priors: dict[str, PlatformPrior], default_rate: float, fence: str = ""
 ) -> tuple[str, list]:
     """SELECT post_id, creator_id, e, i, perf, influence for the posts in [%s, %s) (params appended last).
 
-    Needs trends_creatorweek rows for the stats id given as the first extra parameter.
+    Needs trends_creatorweek rows for the stats id given as the first extra parameter. `fence`
+    (" OFFSET 0" on PostgreSQL) keeps the planner from inlining the inner subqueries, which would
+    evaluate the logarithms once per reference instead of once per row.
     """
     e_sql, e_params = engagement_sql(params, priors)
     rate, rate_params = platform_case({k: v.rate for k, v in priors.items()}, "p", default_rate)
@@ -186,9 +188,9 @@ def influence_select_sql(
                     FROM analysis_post p
                     JOIN analysis_creator c ON c.id = p.creator_id
                     JOIN trends_creatorweek cw ON cw.creator_id = p.creator_id AND cw.stats_id = %s
-                    WHERE p.posted_at >= %s AND p.posted_at < %s
-                ) base
-            ) mid
+                    WHERE p.posted_at >= %s AND p.posted_at < %s{fence}
+                ) base{fence}
+            ) mid{fence}
         ) perf_reach
     """  # noqa: S608
     return sql, [*e_params, *rate_params, *rate_params]

@@ -127,12 +127,19 @@ class WeekStats(models.Model):
         return f"stats {self.week}"
 
 
+# CreatorWeek and PostInfluence are derived rows the engine rewrites wholesale, hundreds of thousands
+# a week: their references to analysis rows carry no database constraint (a deferred check per row
+# at commit costs more than the aggregation itself); Django still cascades deletes to them.
+
+
 class CreatorWeek(models.Model):
     """A creator's typical engagement as of a week: mean ln(1 + engagement) over recent posts."""
 
     # The unique constraint below starts with stats: no separate index.
     stats = models.ForeignKey(WeekStats, on_delete=models.CASCADE, related_name="+", db_index=False)
-    creator = models.ForeignKey("analysis.Creator", on_delete=models.CASCADE, related_name="+")
+    creator = models.ForeignKey(
+        "analysis.Creator", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     posts = models.PositiveIntegerField()
     log_engagement = models.FloatField()
 
@@ -148,8 +155,10 @@ class PostInfluence(models.Model):
 
     # The unique constraint below starts with stats: no separate index.
     stats = models.ForeignKey(WeekStats, on_delete=models.CASCADE, related_name="+", db_index=False)
-    post = models.ForeignKey("analysis.Post", on_delete=models.CASCADE, related_name="+")
-    creator = models.ForeignKey("analysis.Creator", on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey("analysis.Post", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    creator = models.ForeignKey(
+        "analysis.Creator", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     engagement = models.FloatField(help_text="Weighted likes, comments, shares and views (latest metrics).")
     interactions = models.FloatField(help_text="Weighted likes, comments and shares: the real-engagement gate.")
     performance = models.FloatField(help_text="sqrt of engagement over the creator's typical, capped.")
@@ -176,6 +185,7 @@ class KeyStat(models.Model):
     creators = models.PositiveIntegerField()
     real_creators = models.PositiveIntegerField(help_text="Creators with real engagement on this key.")
     top_share = models.FloatField(help_text="The strongest creator's share of raw_score.")
+    segment = models.CharField(max_length=10, blank=True, help_text="Segment of at least 60 % of its creators.")
     evergreen = models.BooleanField(db_default=False)
 
     class Meta:

@@ -15,9 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from analysis.models import Post
+from trends import labels
 from trends.engine import aggregate
+from trends.engine.bulk import insert_rows
 from trends.engine.keys import compact, map_phrases
-from trends.engine.ranking import build_entries, item_parts, rank_kind
+from trends.engine.ranking import build_entries, rank_kind
 from trends.influence import InfluenceParams
 from trends.models import (
     CreatorWeek,
@@ -34,7 +36,7 @@ from trends.weeks import IsoWeek
 logger = logging.getLogger(__name__)
 
 # Earlier weeks whose stats a computation needs: the label baseline and the evergreen window.
-HISTORY_WEEKS = 7
+HISTORY_WEEKS = labels.EVERGREEN_WINDOW - 1
 
 
 class WeekPublishedError(Exception):
@@ -87,15 +89,16 @@ def compute_stats(week: str | IsoWeek) -> WeekStats:
         aggregate.build_creator_weeks(stats.pk, params, priors, history_start, start, end)
         clock.lap("creator baselines")
         aggregate.build_post_influence(stats.pk, params, priors, default_rate, start, end)
+        aggregate.refresh_planner_stats("trends_postinfluence")
         stats.posts, stats.creators = aggregate.week_totals(stats.pk)
         clock.lap("post influence")
         phrase_map = map_phrases(aggregate.week_phrases(stats.pk))
-        PhraseKey.objects.bulk_create(
-            (PhraseKey(stats=stats, phrase=p, key=k, compact=c) for p, k, c in phrase_map.rows()), batch_size=5000
-        )
+        insert_rows(PhraseKey, ["stats", "phrase", "key", "compact"], [(stats.pk, *row) for row in phrase_map.rows()])
+        aggregate.refresh_planner_stats("trends_phrasekey")
         clock.lap("keyword merging")
         for kind in (TrendKind.KEYWORD, TrendKind.ITEM):
             aggregate.build_key_stats(stats.pk, kind, params.ghost_interactions)
+        aggregate.refresh_planner_stats("trends_keystat")
         clock.lap("key stats")
         stats.starts_at, stats.ends_at, stats.computed_at = start, end, timezone.now()
         stats.params = {
@@ -235,7 +238,6 @@ __all__ = [
     "compute_stats",
     "compute_week",
     "export_week",
-    "item_parts",
     "publish_week",
     "score_history",
 ]

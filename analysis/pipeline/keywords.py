@@ -111,13 +111,18 @@ def extract_caption_keywords(
         if len(texts) == 1:  # KeyBERT unwraps a single document's list
             found = [found]
     elif engine == "fast":
+        from threadpoolctl import threadpool_limits
+
         found = []
-        for row in range(len(texts)):
-            candidates = matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]]
-            if len(candidates) == 0:
-                found.append([])
-                continue
-            found.append(mmr(doc_vectors[row], word_vectors[candidates], words[candidates], top_n, diversity))
+        # Matrices of a few dozen rows: a multi-threaded BLAS only adds hand-off (and spin) costs.
+        with threadpool_limits(limits=1, user_api="blas"):
+            for row in range(len(texts)):
+                candidates = matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]]
+                found.append(
+                    mmr(doc_vectors[row], word_vectors[candidates], words[candidates], top_n, diversity)
+                    if len(candidates)
+                    else []
+                )
     else:
         raise ValueError(f"Unknown KEYWORD_ENGINE {engine!r}: use 'fast' or 'keybert'.")
     for position, keywords in zip(positions, found, strict=True):

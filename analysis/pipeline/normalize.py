@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 MAX_LENGTH = 120
 
@@ -102,6 +103,7 @@ def singularize(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=200_000)
 def normalize_keyword(text: str) -> str:
     """Canonical form of a keyword or hashtag phrase: the key trends and curation group by.
 

@@ -28,6 +28,8 @@ HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 KANA = re.compile(r"[\u3040-\u30ff]")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+# Emoji and pictographs: unknown tokens to the MiniLM, and they cost encoder time.
+PICTOGRAPHS = re.compile(r"[\U0001F000-\U0001FAFF\u2190-\u21FF\u2300-\u23FF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]")
 KOREAN_SHARE = 0.3
 # A trailing run of hashtags (and mentions) is metadata, not prose: it leaves the KeyBERT document.
 TRAILING_TAGS = re.compile(r"(?:\s*[#@][\w.]+)+\s*$")
@@ -86,6 +88,7 @@ def _wordsegment():
 # Segments shorter than three letters are usually wrong ("ootd" -> "oo td"), except these prefixes.
 ALLOWED_SHORT = frozenset({"k", "t", "y", "x", "3d", "go", "up", "on", "in", "of", "to"})
 MIN_SEGMENT_FREQUENCY = 100_000
+COMMON_WORD_FREQUENCY = 1_000_000
 
 
 @lru_cache(maxsize=50_000)
@@ -97,7 +100,7 @@ def segment_hashtag(tag: str) -> str:
     if not tag.isascii() or not tag.isalpha() or len(tag) < 6:
         return tag.replace("_", " ")
     ws = _wordsegment()
-    pieces = ws.segment(tag)
+    pieces = _rejoin_common_words(ws.segment(tag), ws.UNIGRAMS)
     if len(pieces) < 2:
         return tag
     for piece in pieces:
@@ -110,19 +113,30 @@ def segment_hashtag(tag: str) -> str:
     return " ".join(pieces)
 
 
+def _rejoin_common_words(pieces: list[str], unigrams: dict) -> list[str]:
+    """Undo splits of common single words ("make up" -> "makeup"), so #lattemakeup meets "latte makeup"."""
+    joined = [pieces[0]]
+    for piece in pieces[1:]:
+        if unigrams.get(joined[-1] + piece, 0) >= COMMON_WORD_FREQUENCY:
+            joined[-1] += piece
+        else:
+            joined.append(piece)
+    return joined
+
+
 def hashtag_phrase(tag: str) -> str:
     """The normalised phrase a hashtag counts as ('BarrelJeans' -> 'barrel jeans')."""
     return normalize_keyword("#" + tag)
 
 
 def english_document(caption: str) -> str:
-    """Caption prose for the sentence encoder: links, mentions and trailing tag runs removed;
-    an inline hashtag ("my new #barreljeans today") is replaced by its words."""
+    """Caption prose for the sentence encoder: links, mentions, emoji, Hangul and trailing tag runs
+    removed; an inline hashtag ("my new #barreljeans today") is replaced by its words."""
     text = URL.sub(" ", unicodedata.normalize("NFKC", caption))
     text = TRAILING_TAGS.sub(" ", text)
     text = MENTION.sub(" ", text)
     text = HASHTAG.sub(lambda m: " " + segment_hashtag(m.group(1).casefold()) + " ", text)
-    text = HANGUL.sub(" ", text)
+    text = PICTOGRAPHS.sub(" ", HANGUL.sub(" ", text))
     return " ".join(text.split())
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -131,6 +132,8 @@ def _frames(run: _AssetRun) -> Iterator[tuple[float | None, np.ndarray]]:
         return
     try:
         with local_path(asset.file) as path:
+            if not os.path.exists(path):
+                raise FileNotFoundError("stored file is missing from the media store")
             video = open_video(path, settings.VIDEO_FRAMES_PER_SECOND, settings.VIDEO_MAX_FRAMES)
             run.duration, run.size = video.duration, (video.width, video.height)
             for t, frame in video:
@@ -209,10 +212,29 @@ def analyse_result(detector: Detector, result, image: np.ndarray, frame_time: fl
     return found
 
 
+def common_canvas(images: list[np.ndarray]) -> list[np.ndarray]:
+    """Pad (bottom and right, so pixel coordinates stay the same) to one shape.
+
+    Ultralytics letterboxes a batch of unequal shapes to a full square, but equal shapes only to
+    the next stride multiple: for a batch of portrait photos that is about a third fewer pixels.
+    """
+    height = max(image.shape[0] for image in images)
+    width = max(image.shape[1] for image in images)
+    padded = []
+    for image in images:
+        if image.shape[:2] == (height, width):
+            padded.append(np.ascontiguousarray(image))
+            continue
+        canvas = np.full((height, width, 3), 114, dtype=np.uint8)  # Ultralytics' own padding grey
+        canvas[: image.shape[0], : image.shape[1]] = image
+        padded.append(canvas)
+    return padded
+
+
 def _run_batch(detector: Detector, batch: list[tuple[_AssetRun, float | None, np.ndarray]]) -> None:
     if not batch:
         return
-    images = [np.ascontiguousarray(image[:, :, ::-1]) for _, _, image in batch]  # Ultralytics wants BGR
+    images = common_canvas([image[:, :, ::-1] for _, _, image in batch])  # Ultralytics wants BGR
     try:
         results = detector.predict(images)
     except Exception:

@@ -1,8 +1,8 @@
 """Realistic generated influencer captions: English with some Korean, a recurring fashion vocabulary.
 
-Deterministic for a seed. Captions mix review, outfit, haul and beauty templates, inline and
-trailing hashtags (compound tags like #barreljeans, evergreen tags like #ootd), mentions, emoji
-and links, the way crawled posts look.
+Deterministic for a seed. Captions mix review, outfit, haul and beauty templates of one line to a
+short story, inline and trailing hashtags (compound tags like #barreljeans, evergreen tags like
+#ootd), mentions, emoji and links, the way crawled posts look.
 """
 
 from __future__ import annotations
@@ -22,15 +22,16 @@ cushion foundation|lip liner|setting spray|hair oil|clean girl makeup|latte make
 ).split("|")
 COLOURS = """butter yellow|sage green|burgundy|chocolate brown|navy|cream|camel|black|white|baby blue|
 cherry red|olive|lavender|powder pink|grey|beige|khaki|mocha mousse|silver|denim blue""".replace("\n", "").split("|")
-ADJECTIVES = "cosy comfy chic minimal oversized cropped vintage tailored relaxed sleek bold soft classic".split()
+ADJECTIVES = ["cosy", "comfy", "chic", "minimal", "oversized", "cropped", "vintage", "tailored", "relaxed", "sleek"]
+ADJECTIVES += ["bold", "soft", "classic"]
 OCCASIONS = """brunch|the office|date night|a wedding|the weekend|travel day|a concert|autumn walks|
 school run|a gallery visit|coffee with friends|the airport""".replace("\n", "").split("|")
 OPENERS = """Honest review:|Obsessed with|Can't stop wearing|New in:|Styling|Outfit details:|Quick haul:|
 Day three of|Trying the|Finally found|Swipe for|My take on""".replace("\n", "").split("|")
 CLOSERS = """Link in bio.|Would you wear this?|Sizing info in stories.|Which one is your favourite?|
-Code SAVE15 works till Sunday.|More details on the blog.|Thoughts?|Saving this for later.|""".replace(
-    "\n", ""
-).split("|")
+Code SAVE15 works till Sunday.|More details on the blog.|Thoughts?|Saving this for later.|""".replace("\n", "").split(
+    "|"
+)
 EVERGREEN = ["ootd", "fashion", "style", "outfitinspo", "whatiwore", "fyp", "instafashion", "beauty"]
 EMOJI = ["✨", "🤍", "🔥", "🌼", "💫", "👖", "👗", "☕", ""]
 KOREAN_ITEMS = ["배럴진", "트렌치코트", "가디건", "로퍼", "발레플랫", "슬랙스", "니트", "블레이저", "원피스", "립오일"]
@@ -41,7 +42,9 @@ KOREAN_TEMPLATES = [
     "가을 필수템 {k} 구매했어요 후기 남겨요",
 ]
 KOREAN_TAGS = ["데일리룩", "오오티디", "코디", "패션스타그램", "출근룩", "가을코디"]
-HANDLES = [f"{a}.{b}" for a in ("minji", "sofia", "lee", "ava", "june", "mara", "kai") for b in ("style", "wears", "edit")]
+HANDLES = [
+    f"{a}.{b}" for a in ("minji", "sofia", "lee", "ava", "june", "mara", "kai") for b in ("style", "wears", "edit")
+]
 
 
 def _tag(phrase: str) -> str:
@@ -49,19 +52,22 @@ def _tag(phrase: str) -> str:
 
 
 def english_caption(rng: random.Random) -> str:
+    """One line (30 %), two sentences (45 %) or a longer story (25 %), then its hashtags."""
     item, colour = rng.choice(ITEMS + BEAUTY), rng.choice(COLOURS)
-    other = rng.choice(ITEMS)
-    sentences = [
-        f"{rng.choice(OPENERS)} the {colour} {item} {rng.choice(EMOJI)}",
-        f"{rng.choice(ADJECTIVES).capitalize()} and {rng.choice(ADJECTIVES)}, perfect for {rng.choice(OCCASIONS)}.",
-        f"Paired it with my {rng.choice(ADJECTIVES)} {other}",
-    ]
-    if rng.random() < 0.4:
-        sentences.append(f"wearing #{_tag(rng.choice(ITEMS))[1:]} all week")
-    if rng.random() < 0.3:
+    sentences = [f"{rng.choice(OPENERS)} the {colour} {item} {rng.choice(EMOJI)}"]
+    shape = rng.random()
+    if shape >= 0.3:
+        sentences.append(
+            f"{rng.choice(ADJECTIVES).capitalize()} and {rng.choice(ADJECTIVES)}, perfect for {rng.choice(OCCASIONS)}."
+        )
+    if shape >= 0.75:
+        sentences.append(f"Paired it with my {rng.choice(ADJECTIVES)} {rng.choice(ITEMS)}")
+        if rng.random() < 0.5:
+            sentences.append(f"wearing #{_tag(rng.choice(ITEMS))[1:]} all week")
+        sentences.append(rng.choice(CLOSERS))
+    if rng.random() < 0.25:
         sentences.append(f"thanks @{rng.choice(HANDLES)}")
-    sentences.append(rng.choice(CLOSERS))
-    if rng.random() < 0.15:
+    if rng.random() < 0.1:
         sentences.append("https://shop.example/p/" + str(rng.randint(1000, 9999)))
     tags = {_tag(item), _tag(colour + " " + item.split()[-1])}
     tags.update("#" + t for t in rng.sample(EVERGREEN, rng.randint(1, 3)))

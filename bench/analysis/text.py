@@ -44,7 +44,13 @@ def create_posts(captions: list[str]) -> list[int]:
     posted = datetime(2026, 10, 27, 10, 0, tzinfo=UTC)
     Post.objects.bulk_create(
         [
-            Post(platform="instagram", external_id=f"B{i}", creator=creators[i % len(creators)], posted_at=posted, caption=c)
+            Post(
+                platform="instagram",
+                external_id=f"B{i}",
+                creator=creators[i % len(creators)],
+                posted_at=posted,
+                caption=c,
+            )
             for i, c in enumerate(captions)
         ],
         batch_size=1000,
@@ -79,18 +85,26 @@ def main(argv: list[str] | None = None) -> None:
     from bench.analysis.captions import generate_captions
 
     print(f"Text analysis benchmark: {args.posts:,} captions, batches of {args.batch}, sample of {args.sample}")
-    print(f"  cores {os.cpu_count()}, torch threads {settings.TORCH_THREADS or os.cpu_count()}, "
-          f"load average at start {os.getloadavg()[0]:.2f}")
+    print(
+        f"  cores {os.cpu_count()}, torch threads {settings.TORCH_THREADS or os.cpu_count()}, "
+        f"load average at start {os.getloadavg()[0]:.2f}"
+    )
     old_config = setup_databases(verbosity=0, interactive=False)
     try:
         captions = generate_captions(args.posts)
         ids = create_posts(captions)
-        korean = sum(parse_caption(c).language == "ko" for c in captions)
-        print(f"  {korean:,} Korean captions; database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
+        parsed = [parse_caption(c) for c in captions]
+        korean = sum(p.language == "ko" for p in parsed)
+        words = sum(len(p.english_text.split()) for p in parsed) / len(parsed)
+        engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        print(f"  {korean:,} Korean captions; {words:.1f} English prose words per caption; database {engine}")
 
         started = time.perf_counter()
         analyze_captions(["warm up the model and the hashtag vocabulary #barreljeans"])
-        print(f"  model and vocabulary loaded in {time.perf_counter() - started:.1f} s (not counted below)")
+        print(
+            f"  model and vocabulary loaded in {time.perf_counter() - started:.1f} s (not counted below); "
+            f"encoder backend {settings.EMBEDDING_BACKEND} -> {'onnx' if embeddings._onnx_encoder() else 'torch'}"
+        )
         cache = embeddings.phrase_cache()
 
         cache.clear()
@@ -99,8 +113,10 @@ def main(argv: list[str] | None = None) -> None:
             len(ids),
             lambda: [services.analyze_text(ids[i : i + args.batch]) for i in range(0, len(ids), args.batch)],
         )
-        print(f"    {len(cache):,} distinct candidate phrases encoded; {cache.hits:,} cache hits; "
-              f"{PostKeyword.objects.count():,} keyword rows")
+        print(
+            f"    {len(cache):,} distinct candidate phrases encoded; {cache.hits:,} cache hits; "
+            f"{PostKeyword.objects.count():,} keyword rows"
+        )
 
         sample = ids[: args.sample]
         cache.clear()
@@ -126,12 +142,15 @@ def main(argv: list[str] | None = None) -> None:
             ],
         )
         encoder_docs = [english_document(c) for c in captions[:1000]]
-        encoder = timed("caption encoder alone (MiniLM, one call)", len(encoder_docs),
-                        lambda: embeddings.encode(encoder_docs))
+        encoder = timed(
+            "caption encoder alone (MiniLM, one call)", len(encoder_docs), lambda: embeddings.encode(encoder_docs)
+        )
         print()
-        print(f"  RESULT batched {batched:.0f} posts/s (target >= 200) | one by one {one_by_one:.0f} posts/s | "
-              f"naive KeyBERT {naive:.0f} docs/s | encoder alone {encoder:.0f} docs/s | "
-              f"speed-up batched vs one by one x{batched / one_by_one:.1f}")
+        print(
+            f"  RESULT batched {batched:.0f} posts/s (target >= 200) | one by one {one_by_one:.0f} posts/s | "
+            f"naive KeyBERT {naive:.0f} docs/s | encoder alone {encoder:.0f} docs/s | "
+            f"speed-up batched vs one by one x{batched / one_by_one:.1f}"
+        )
         print(f"  load average at end {os.getloadavg()[0]:.2f}")
     finally:
         teardown_databases(old_config, verbosity=0)

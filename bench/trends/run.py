@@ -10,13 +10,12 @@ earlier weeks of N/4 posts each as history. The earlier weeks are aggregated fir
 Monday jobs before would have done; then `compute_week` runs on the target week and is timed:
 influence of every post, creator baselines, keyword merging (embeddings included, model warm),
 per-key stats, labels, ranking, evidence and the snapshot write. Prints seconds per phase.
-The database is created if it does not exist; it is left filled with the last size.
+The database is created if it does not exist and emptied before each size (drop it when done).
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import sys
@@ -56,8 +55,9 @@ def ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def copy_model(cursor, model, fields: list[str], rows) -> int:
-    """COPY rows (tuples for `fields`) into the model's table; other columns get the field default."""
+def copy_lines(cursor, model, fields: list[str], lines) -> int:
+    """COPY tab-separated lines (values of `fields`, already formatted) into the model's table; the
+    other columns get their field default."""
     from django.db import connection
     from django.utils import timezone
 
@@ -65,7 +65,7 @@ def copy_model(cursor, model, fields: list[str], rows) -> int:
     rest = [f for f in model._meta.concrete_fields if f not in given and not f.primary_key]
     now = timezone.now()
 
-    def text(field, value) -> str:
+    def text(value) -> str:
         if value is None:
             return r"\N"
         if isinstance(value, bool):
@@ -74,23 +74,21 @@ def copy_model(cursor, model, fields: list[str], rows) -> int:
             return json.dumps(value)
         return str(value)
 
-    fill = "\t".join(
-        text(f, now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default())
-        for f in rest
-    )
+    defaults = [now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
+                for f in rest]  # fmt: skip
+    fill = "".join("\t" + text(v) for v in defaults) + "\n"
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in given + rest)
     count = 0
     with cursor.copy(f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
-        buffer = io.StringIO()
-        for row in rows:
-            buffer.write("\t".join(text(f, v) for f, v in zip(given, row, strict=True)))
-            buffer.write("\t" + fill + "\n" if fill else "\n")
+        chunk = []
+        for line in lines:
+            chunk.append(line + fill)
             count += 1
-            if count % 50_000 == 0:
-                copy.write(buffer.getvalue())
-                buffer = io.StringIO()
-        copy.write(buffer.getvalue())
+            if len(chunk) == 50_000:
+                copy.write("".join(chunk))
+                chunk = []
+        copy.write("".join(chunk))
     return count
 
 
@@ -110,7 +108,7 @@ def generate(posts_in_week: int, seed: int = 1) -> dict:
     followers = np.clip(rng.lognormal(np.log(6000), 1.5, n_creators), 80, 8_000_000).astype(np.int64)
     rate = np.clip(rng.lognormal(np.log(0.035), 0.5, n_creators), 0.003, 0.3)
     platform_of = rng.choice(["instagram", "tiktok", "youtube"], n_creators, p=[0.6, 0.25, 0.15])
-    segment_of = rng.choice(["fashion", "beauty"], n_creators, p=[0.7, 0.3])
+    segment_of = rng.choice(["fashion", "beauty"], n_creators, p=[0.7, 0.3]).tolist()
     phrases = [f"{a} {b}" for a in ("wide", "barrel", "mini", "cargo", "linen", "quiet", "glass", "mesh", "retro",
                "soft", "sheer", "cropped", "oversized", "satin", "boxy", "chunky", "ribbed", "pleated", "denim", "knit")
                for b in range(1000)]  # fmt: skip
@@ -121,6 +119,7 @@ def generate(posts_in_week: int, seed: int = 1) -> dict:
     ]
     combo_weights = 1 / np.arange(1, len(combos) + 1) ** 0.9
     combo_weights /= combo_weights.sum()
+    combo_text = [f"{label}\t{category}\t{colour}\t0.9\t0.2\t0.2\t0.8\t0.8" for category, colour, label in combos]
 
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # the psycopg cursor, for COPY
@@ -128,53 +127,64 @@ def generate(posts_in_week: int, seed: int = 1) -> dict:
             "TRUNCATE analysis_creator, analysis_post, analysis_postkeyword, analysis_detection, analysis_mediaasset, "
             "analysis_metricsnapshot, trends_weekstats, trends_trendweek, trends_keywordalias RESTART IDENTITY CASCADE"
         )
-        copy_model(
+        copy_lines(
             cursor, Creator, ["id", "platform", "handle", "followers", "segment"],
-            ((i + 1, platform_of[i], f"bench{i}", int(followers[i]), segment_of[i]) for i in range(n_creators)),
+            (f"{i + 1}\t{platform_of[i]}\tbench{i}\t{followers[i]}\t{segment_of[i]}" for i in range(n_creators)),
         )  # fmt: skip
         post_id = counts_kw = counts_det = 0
         for week, n in weeks:  # one week at a time keeps memory flat
-            post_rows, kw_rows, asset_rows, det_rows = [], [], [], []
             author = rng.integers(0, n_creators, n)
             offsets = rng.uniform(0, 7 * 24 * 3600 - 1, n)
             likes = (followers[author] * rate[author] * rng.lognormal(0, 0.45, n)).astype(np.int64)
             comments = (likes * rng.uniform(0.01, 0.05, n)).astype(np.int64)
             shares = (likes * rng.uniform(0, 0.02, n)).astype(np.int64)
             views = np.where(platform_of[author] == "instagram", 0, likes * rng.uniform(8, 40, n)).astype(np.int64)
+            platform_names = platform_of.tolist()
             n_kw = 1 + rng.poisson(2.5, n).clip(0, 5)
             kw = rng.choice(len(phrases), n_kw.sum(), p=phrase_weights)
             n_det = rng.integers(1, 4, n)
             det = rng.choice(len(combos), n_det.sum(), p=combo_weights)
+            # Plain lists: iterating numpy scalars in the loop below is several times slower.
+            author, offsets, likes, comments = author.tolist(), offsets.tolist(), likes.tolist(), comments.tolist()
+            shares, views, n_kw, kw, n_det, det = (
+                shares.tolist(),
+                views.tolist(),
+                n_kw.tolist(),
+                kw.tolist(),
+                n_det.tolist(),
+                det.tolist(),
+            )
             k = d = 0
+            post_lines, kw_lines, asset_lines, det_lines = [], [], [], []
             for j in range(n):
                 post_id += 1
-                posted = (week.starts_at + timedelta(seconds=float(offsets[j]))).isoformat()
-                a = int(author[j])
-                post_rows.append((post_id, platform_of[a], f"b{post_id}", a + 1, posted, "bench caption",
-                                  int(likes[j]), int(comments[j]), int(shares[j]), int(views[j]), "done", "done",
-                                  "done"))  # fmt: skip
+                posted = (week.starts_at + timedelta(seconds=offsets[j])).isoformat()
+                a = author[j]
+                post_lines.append(
+                    f"{post_id}\t{platform_names[a]}\tb{post_id}\t{a + 1}\t{posted}\tbench caption\t{likes[j]}\t"
+                    f"{comments[j]}\t{shares[j]}\t{views[j]}\tdone\tdone\tdone"
+                )
                 for phrase in dict.fromkeys(kw[k : k + n_kw[j]]):
-                    kw_rows.append((post_id, phrases[phrase], phrases[phrase], 0.5, "hashtag"))
+                    kw_lines.append(f"{post_id}\t{phrases[phrase]}\t{phrases[phrase]}\t0.5\thashtag")
                 k += n_kw[j]
-                asset_rows.append((post_id, post_id, 0, "image", f"https://bench.invalid/{post_id}.jpg"))
+                asset_lines.append(f"{post_id}\t{post_id}\t0\timage\thttps://bench.invalid/{post_id}.jpg")
                 for combo in dict.fromkeys(det[d : d + n_det[j]]):
-                    category, colour, label = combos[combo]
-                    det_rows.append((post_id, post_id, label, category, 0.9, 0.2, 0.2, 0.8, 0.8, colour))
+                    det_lines.append(f"{post_id}\t{post_id}\t{combo_text[combo]}")
                 d += n_det[j]
-            copy_model(
+            copy_lines(
                 cursor, Post,
                 ["id", "platform", "external_id", "creator", "posted_at", "caption", "likes", "comments", "shares",
                  "views", "text_status", "vision_status", "analysis_status"],
-                post_rows,
+                post_lines,
             )  # fmt: skip
-            counts_kw += copy_model(cursor, PostKeyword, ["post", "phrase", "display", "score", "source"], kw_rows)
-            copy_model(cursor, MediaAsset, ["id", "post", "position", "kind", "source_url"], asset_rows)
-            counts_det += copy_model(
+            counts_kw += copy_lines(cursor, PostKeyword, ["post", "phrase", "display", "score", "source"], kw_lines)
+            copy_lines(cursor, MediaAsset, ["id", "post", "position", "kind", "source_url"], asset_lines)
+            counts_det += copy_lines(
                 cursor, Detection,
-                ["asset", "post", "label", "category", "confidence", "x1", "y1", "x2", "y2", "colour_name"], det_rows,
+                ["asset", "post", "label", "category", "colour_name", "confidence", "x1", "y1", "x2", "y2"], det_lines,
             )  # fmt: skip
         for table in ("analysis_creator", "analysis_post", "analysis_mediaasset"):
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")  # noqa: S608
         cursor.execute("ANALYZE")
     return {
         "creators": n_creators,

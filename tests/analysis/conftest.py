@@ -13,6 +13,7 @@ import pytest
 
 from tests.analysis.helpers import RUNWAY_PHOTO
 
+
 @pytest.fixture
 def media_store(settings, tmp_path) -> Path:
     """Every test stores media in its own folder."""

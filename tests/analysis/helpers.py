@@ -17,7 +17,13 @@ def post_line(external_id: str, **overrides) -> dict:
     record = {
         "platform": "instagram",
         "external_id": external_id,
-        "influencer": {"handle": "minji.style", "name": "Minji", "followers": 184000, "country": "KR", "segment": "fashion"},
+        "influencer": {
+            "handle": "minji.style",
+            "name": "Minji",
+            "followers": 184000,
+            "country": "KR",
+            "segment": "fashion",
+        },
         "posted_at": "2026-10-27T10:14:41Z",
         "caption": "Honest review: the barrel jeans everyone is talking about #barreljeans #ootd",
         "metrics": {"likes": 5120, "comments": 88, "shares": 12, "views": 0},

@@ -36,8 +36,18 @@ def world(tmp_path, write_jsonl, media_store):
     buffer = io.BytesIO()
     Image.new("RGB", (40, 60), (250, 250, 245)).save(buffer, "JPEG")
     detection = Detection(
-        asset=asset, post=good, label="person", category="tops", region="top", confidence=0.91,
-        x1=0.3, y1=0.2, x2=0.7, y2=0.5, colour_name="white", colour_rgb="#fafaf5",
+        asset=asset,
+        post=good,
+        label="person",
+        category="tops",
+        region="top",
+        confidence=0.91,
+        x1=0.3,
+        y1=0.2,
+        x2=0.7,
+        y2=0.5,
+        colour_name="white",
+        colour_rgb="#fafaf5",
     )
     detection.crop.save("crop.jpg", ContentFile(buffer.getvalue()), save=True)
     MediaAsset.objects.filter(pk=asset.pk).update(status=AssetStatus.ANALYZED)

@@ -30,7 +30,9 @@ def test_batch_gets_a_result_per_item_in_order(service, media_server):
     batch = [
         post_line("A1", media=[{"type": "image", "url": media_server.url("/photo.jpg")}]),
         {"platform": "instagram", "external_id": "", "influencer": {"handle": "x", "followers": 1}},
-        post_line("A3", media=[{"type": "image", "path": "/etc/passwd"}, {"type": "sticker", "url": "https://x.example/s"}]),
+        post_line(
+            "A3", media=[{"type": "image", "path": "/etc/passwd"}, {"type": "sticker", "url": "https://x.example/s"}]
+        ),
     ]
     response = service.post(URL, batch, format="json")
 
@@ -116,14 +118,18 @@ def test_staff_session_may_ingest_but_a_tenant_owner_may_not(client_for, owner_a
     assert list(Post.objects.values_list("external_id", flat=True)) == ["S1"]
 
 
-def test_ingest_queues_text_and_vision_on_their_own_queues(service, media_server, django_capture_on_commit_callbacks, monkeypatch):
+def test_ingest_queues_text_and_vision_on_their_own_queues(
+    service, media_server, django_capture_on_commit_callbacks, monkeypatch
+):
     from analysis import tasks
 
     sent = []
     monkeypatch.setattr(tasks.analyze_text_batch, "delay", lambda ids: sent.append(("text", ids)))
     monkeypatch.setattr(tasks.analyze_vision_batch, "delay", lambda ids: sent.append(("vision", ids)))
     with django_capture_on_commit_callbacks(execute=True):
-        service.post(URL, [post_line("Q1", media=[{"type": "image", "url": media_server.url("/photo.jpg")}])], format="json")
+        service.post(
+            URL, [post_line("Q1", media=[{"type": "image", "url": media_server.url("/photo.jpg")}])], format="json"
+        )
     post = Post.objects.get()
     asset = post.assets.get()
     assert sent == [("text", [post.pk]), ("vision", [asset.pk])]

@@ -21,8 +21,11 @@ def test_ingest_with_analyze_gives_keywords_and_colour_detections(tmp_path, writ
                 media=[{"type": "image", "path": str(RUNWAY_PHOTO)}],
             ),
             "{broken",
-            post_line("CORRUPT", caption="Butter yellow cardigan weather #butteryellow",
-                      media=[{"type": "image", "path": "corrupt.jpg"}]),
+            post_line(
+                "CORRUPT",
+                caption="Butter yellow cardigan weather #butteryellow",
+                media=[{"type": "image", "path": "corrupt.jpg"}],
+            ),
         ]
     )
     out, err = StringIO(), StringIO()

@@ -34,7 +34,11 @@ def mixed_file(tmp_path, write_jsonl, media_store):
             '{"platform": "instagram", "external_id": "BROKEN", ',
             {"platform": "instagram", "influencer": {"followers": 10}, "caption": "no id, handle or date"},
             post_line("BADFOLLOWERS", influencer={"handle": "bot.ring", "followers": "lots"}),
-            post_line("CORRUPT", caption="Corrupt image beside a good post", media=[{"type": "image", "path": "media/broken.jpg"}]),
+            post_line(
+                "CORRUPT",
+                caption="Corrupt image beside a good post",
+                media=[{"type": "image", "path": "media/broken.jpg"}],
+            ),
             "",
             post_line(
                 "UNKNOWNTYPE",
@@ -52,7 +56,10 @@ def test_mixed_file_reports_each_problem_with_its_line_and_keeps_every_good_post
 
     assert code == 1  # lines were rejected
     assert "line 2: rejected: invalid JSON" in out
-    assert "line 3: rejected: missing field 'external_id'; missing field 'influencer.handle'; missing field 'posted_at'" in out
+    assert (
+        "line 3: rejected: missing field 'external_id'; missing field 'influencer.handle'; missing field 'posted_at'"
+        in out
+    )
     assert "line 4: rejected: influencer.followers must be an integer >= 0, got 'lots'" in out
     assert "line 5: media[0]: corrupt image" in out and "(post CORRUPT kept)" in out
     assert "line 7: media[0]: unknown media type 'gif' (expected image or video) (post UNKNOWNTYPE kept)" in out

@@ -103,3 +103,13 @@ def test_captions_without_words_get_hashtags_only(embedding_model):
     empty, tags_only = analyze_captions(["", "#ootd #OOTD #데일리룩"])
     assert empty.keywords == []
     assert [(k.phrase, k.source) for k in tags_only.keywords] == [("ootd", "hashtag"), ("데일리룩", "hashtag")]
+
+
+def test_onnx_runtime_gives_the_same_embeddings_as_pytorch(embedding_model, settings):
+    texts = [english_document(c) for c in CAPTIONS] + ["barrel jeans", "butter yellow cardigan", "ootd"]
+    settings.EMBEDDING_BACKEND = "onnx"
+    onnx = embeddings.encode(texts)
+    settings.EMBEDDING_BACKEND = "torch"
+    torch = embeddings.encode(texts)
+    assert onnx.shape == torch.shape == (len(texts), 384)
+    assert (onnx * torch).sum(axis=1).min() > 0.9999

@@ -137,3 +137,16 @@ def test_png_round_trip_keeps_format(tmp_path, media_store):
     stored = acquire(MediaRef(0, "image", path=path))
     assert (stored.status, stored.width, stored.height, stored.file_format) == (AssetStatus.STORED, 64, 32, "PNG")
     assert stored.file_name.endswith(".png")
+
+
+def test_validation_ignores_the_ultralytics_pillow_patch(tmp_path, media_store):
+    """Importing ultralytics wraps PIL.Image.open to fetch a HEIF plugin on unknown files; untrusted
+    input must get a plain refusal instead."""
+    import ultralytics.utils.patches  # noqa: F401 (applies the patch, as a vision worker does)
+    from PIL import Image
+
+    assert Image.open.__module__ == "ultralytics.utils.patches"
+    path = tmp_path / "x.jpg"
+    path.write_bytes(b"not an image")
+    stored = acquire(MediaRef(0, "image", path=path))
+    assert stored.status == AssetStatus.FAILED and stored.error.startswith("not a readable image")

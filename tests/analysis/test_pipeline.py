@@ -23,7 +23,9 @@ def ingested(tmp_path, write_jsonl, media_store):
         [
             post_line("TEXT", caption="Butter yellow cardigan with wide-leg trousers #butteryellow"),
             post_line("PHOTO", media=[{"type": "image", "path": str(RUNWAY_PHOTO)}]),
-            post_line("BROKEN", caption="Corrupt photo, fine caption #ootd", media=[{"type": "image", "path": "broken.jpg"}]),
+            post_line(
+                "BROKEN", caption="Corrupt photo, fine caption #ootd", media=[{"type": "image", "path": "broken.jpg"}]
+            ),
         ]
     )
     ingest(JsonlFileSource(path))
@@ -65,7 +67,9 @@ def test_text_analysis_writes_keywords_and_status_and_is_idempotent(ingested, em
 
     before = sorted(PostKeyword.objects.values_list("post_id", "phrase", "source", "score"))
     services.analyze_text(ids)
-    assert sorted(PostKeyword.objects.values_list("post_id", "phrase", "source", "score")) == before
+    after = sorted(PostKeyword.objects.values_list("post_id", "phrase", "source", "score"))
+    assert [row[:3] for row in after] == [row[:3] for row in before]  # replaced, not duplicated
+    assert [row[3] for row in after] == pytest.approx([row[3] for row in before], abs=1e-3)
 
 
 @pytest.mark.ml
@@ -133,3 +137,39 @@ def test_tasks_are_late_acked_retried_and_routed_to_their_queues(settings):
         assert task.acks_late and task.reject_on_worker_lost
         assert task.max_retries == 5 and TimeoutError in task.autoretry_for
         assert app.amqp.router.route({}, task.name)["queue"].name == queue
+
+
+def test_failed_fetch_is_retried_by_analyze_posts_failed(media_server, media_store, monkeypatch):
+    from analysis.sources import RecordListSource
+
+    ingest(RecordListSource([post_line("F", media=[{"type": "image", "url": media_server.url("/gone.jpg")}])]))
+    asset = MediaAsset.objects.get()
+    monkeypatch.setattr(services, "_vision_module", lambda: pytest.fail("nothing stored to analyse"))
+    services.analyze_vision([asset.pk])
+    asset.refresh_from_db()
+    assert asset.status == AssetStatus.FAILED and "HTTP 404" in asset.error
+    assert services.pending_work().asset_ids == []
+
+    services.retry_failed()
+    asset.refresh_from_db()
+    assert asset.status == AssetStatus.PENDING and services.pending_work().asset_ids == [asset.pk]
+
+
+def test_one_bad_caption_fails_alone(ingested, monkeypatch):
+    from analysis.pipeline.keywords import Keyword, TextAnalysis
+
+    Post.objects.filter(external_id="PHOTO").update(caption="BOOM #kaboom")
+
+    def fake_analyze(captions, engine=None):  # the model stands in; one caption makes it raise
+        if any("BOOM" in c for c in captions):
+            raise RuntimeError("tokenizer exploded")
+        return [TextAnalysis(["ootd"], [], "en", [Keyword("ootd", "#ootd", 1.0, "hashtag")]) for _ in captions]
+
+    monkeypatch.setattr(services, "analyze_captions", fake_analyze)
+    result = services.analyze_text([p.pk for p in ingested.values()])
+
+    assert (result["analyzed"], result["failed"]) == (2, 1)
+    bad = Post.objects.get(external_id="PHOTO")
+    assert (bad.text_status, bad.analysis_status) == ("failed", "failed")
+    assert bad.text_error == "RuntimeError: tokenizer exploded" and "text: RuntimeError" in bad.analysis_error
+    assert Post.objects.get(external_id="TEXT").keywords.filter(phrase="ootd").exists()

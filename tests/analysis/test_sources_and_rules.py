@@ -58,8 +58,14 @@ def test_record_rules(change, reason):
 
 def test_optional_fields_and_defaults():
     record = parse_record(
-        {"platform": "tiktok", "external_id": 123, "influencer": {"handle": "@Minji.Style", "followers": 0},
-         "posted_at": "2026-10-27T10:14:41+09:00", "caption": None, "metrics": {"likes": 5}}
+        {
+            "platform": "tiktok",
+            "external_id": 123,
+            "influencer": {"handle": "@Minji.Style", "followers": 0},
+            "posted_at": "2026-10-27T10:14:41+09:00",
+            "caption": None,
+            "metrics": {"likes": 5},
+        }
     )
     assert (record.external_id, record.handle, record.caption) == ("123", "minji.style", "")
     assert record.metrics == {"likes": 5, "comments": 0, "shares": 0, "views": 0}
@@ -68,12 +74,21 @@ def test_optional_fields_and_defaults():
 
 def test_media_entries_resolve_paths_against_the_file_folder(tmp_path):
     record = parse_record(
-        post_line("M", media=[{"type": "image", "path": "media/a.jpg"}, {"type": "video", "url": "ftp://x/y.mp4"},
-                              {"type": "image", "path": "a.jpg", "url": "https://x/a.jpg"}]),
+        post_line(
+            "M",
+            media=[
+                {"type": "image", "path": "media/a.jpg"},
+                {"type": "video", "url": "ftp://x/y.mp4"},
+                {"type": "image", "path": "a.jpg", "url": "https://x/a.jpg"},
+            ],
+        ),
         base_dir=tmp_path,
     )
     assert [m.path for m in record.media] == [tmp_path / "media" / "a.jpg"]
-    assert record.media_problems == ["media[1]: url must be an http(s) address", "media[2]: give exactly one of path or url"]
+    assert record.media_problems == [
+        "media[1]: url must be an http(s) address",
+        "media[2]: give exactly one of path or url",
+    ]
 
 
 def test_progress_shows_count_rate_and_time_left():

@@ -101,4 +101,5 @@ def test_schema_documents_every_endpoint_with_examples(client):
 
 
 def test_the_api_needs_a_key(client):
-    assert client.get("/api/v1/collections/").status_code in (401, 403)
+    response = client.get("/api/v1/collections/")
+    assert response.status_code == 401 and response.json()["error"]["status"] == 401

@@ -6,11 +6,13 @@ import csv
 import io
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from billing.entitlements import EntitlementError
-from curation import events, services, views
+from curation import events, matching, services, views
 from curation.models import Collection, CuratedItem, CuratedKeyword, CurationProfile
 from tenants.scoping import tenant_context
 from tests.curation import factories
@@ -179,8 +181,10 @@ def test_ctr_page_shows_variants_uplift_and_demo_flag(tenant_a, owner_a, client_
 def test_dashboard_and_item_pages_do_not_issue_n_plus_1_queries(
     tenant_a, owner_a, client_for, catalogue_a, world, django_assert_max_num_queries
 ):
-    # A realistic collection: every item and keyword, each with matched products and 8 weeks of history.
-    factories.publish_latest(tenant_a, world)
+    # A realistic collection: every item and keyword, each with matched products and 8 weeks of history,
+    # and shop traffic for the CTR summary.
+    collection = factories.publish_latest(tenant_a, world)
+    events.record_events(tenant_a, factories.traffic(timezone.now() - timedelta(hours=1)))
     client = client_for(owner_a)
     client.get(url("dashboard", tenant_a))  # warm the session
     with django_assert_max_num_queries(16):
@@ -190,3 +194,16 @@ def test_dashboard_and_item_pages_do_not_issue_n_plus_1_queries(
         assert client.get(url("item", tenant_a, jeans.pk)).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(url("collection", tenant_a, world.week)).status_code == 200
+
+    # Twice the rows, the same number of queries.
+    with CaptureQueriesContext(connection) as before:
+        client.get(url("dashboard", tenant_a))
+    with tenant_context(tenant_a):
+        for row in CuratedItem.objects.filter(collection=collection):
+            row.pk, row.key, row.rank = None, f"copy:{row.key}", row.rank + 10
+            row.save()
+    matching.match_collection(collection)
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(url("dashboard", tenant_a)).content.decode()
+    assert page.count('data-testid="item-card"') == 2 * len(factories.ITEMS)
+    assert len(after) == len(before)

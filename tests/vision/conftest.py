@@ -79,4 +79,7 @@ def tiny_detector(test_detector_script) -> Path:
         test_detector_script.build(work, partial)
         os.replace(partial, weights)  # atomic: a concurrent run never sees half a file
         shutil.rmtree(work, ignore_errors=True)
+        for stale in folder.parent.iterdir():  # models of older script versions
+            if stale != folder:
+                shutil.rmtree(stale, ignore_errors=True)
     return weights

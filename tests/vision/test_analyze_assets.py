@@ -126,3 +126,29 @@ def test_torch_thread_count_is_the_configured_one_after_vision(runway, settings)
     settings.TORCH_THREADS = 3  # neither all cores nor what Ultralytics picks (cores - 1)
     analyze_assets([runway.pk])
     assert torch.get_num_threads() == 3
+
+
+def test_a_stored_file_gone_from_the_media_store_fails_that_asset(make_asset, runway):
+    image = make_asset("image", "gone.jpg", b"soon deleted")
+    video = make_asset("video", "gone.mp4", b"soon deleted")
+    for asset in (image, video):
+        asset.file.storage.delete(asset.file.name)
+    analyze_assets([image.pk, video.pk, runway.pk])
+    for asset in (image, video):
+        asset.refresh_from_db()
+        assert asset.status == AssetStatus.FAILED
+        assert "missing from the media store" in asset.error
+    runway.refresh_from_db()
+    assert runway.status == AssetStatus.ANALYZED
+
+
+def test_the_vision_celery_task_runs_the_real_detector_and_marks_the_post(runway, make_asset):
+    from analysis import tasks
+    from analysis.models import AnalysisStatus
+
+    corrupt = make_asset("image", "broken.jpg", b"not an image at all")
+    result = tasks.analyze_vision_batch(asset_ids=[runway.pk, corrupt.pk])
+    assert result["analyzed"] == 1 and result["failed"] == 1
+    runway.post.refresh_from_db()
+    assert runway.post.vision_status == AnalysisStatus.DONE
+    assert runway.post.detections.filter(category="bottoms", colour_name__in=BLACK_ISH).exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -77,3 +79,28 @@ def test_train_detector_refuses_missing_inputs(tmp_path):
     data.write_text("path: .\n")
     with pytest.raises(CommandError, match="nothing is downloaded"):
         call_command("train_detector", data=str(data), model="yolo11n.pt", out=str(tmp_path / "o.pt"))
+
+
+@pytest.mark.ml
+def test_train_detector_command_trains_offline_and_writes_usable_weights(tmp_path, test_detector_script, settings):
+    data = test_detector_script.make_dataset(tmp_path / "dataset", images=16)
+    model_yaml = test_detector_script.tiny_model_yaml(tmp_path)
+    out = tmp_path / "models" / "clothing.pt"
+    stdout = io.StringIO()
+    call_command(
+        "train_detector",
+        data=str(data),
+        model=str(model_yaml),
+        out=str(out),
+        epochs=1,
+        imgsz=64,
+        batch=8,
+        stdout=stdout,
+    )
+    assert out.is_file()
+    assert f"Wrote {out}" in stdout.getvalue() and "DETECTOR_CLASS_MAP=" in stdout.getvalue()
+    settings.DETECTOR_WEIGHTS = str(out)
+    settings.DETECTOR_CLASS_MAP = test_detector_script.CLASS_MAP
+    detector = get_detector()
+    assert detector.task == "detect"
+    assert set(detector.names.values()) == {"jeans", "tshirt", "sneaker"}

@@ -48,6 +48,18 @@ def _execute(sql: str, params: Sequence) -> int:
         return cursor.rowcount
 
 
+def refresh_planner_stats(*tables: str) -> None:
+    """PostgreSQL plans the later joins from table statistics; rows inserted a moment ago in this
+    transaction are invisible to autovacuum, so without this it plans for an empty table."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        # Sorts and hashes of a week's aggregation fit in memory instead of spilling to disk.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
 def platform_priors(params: InfluenceParams, start: datetime, end: datetime) -> tuple[dict[str, PlatformPrior], float]:
     """Per platform: views per like (where views are reported) and engagement per follower; and a global rate."""
     views = _rows(
@@ -103,7 +115,8 @@ def build_post_influence(
     start: datetime,
     end: datetime,
 ) -> int:
-    select_sql, select_params = influence_select_sql(params, priors, default_rate)
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    select_sql, select_params = influence_select_sql(params, priors, default_rate, fence)
     return _execute(
         f"""INSERT INTO trends_postinfluence
                 (stats_id, post_id, creator_id, engagement, interactions, performance, influence)
@@ -120,30 +133,37 @@ def week_totals(stats_id: int) -> tuple[int, int]:
 
 
 def week_phrases(stats_id: int) -> list[tuple[str, int, float]]:
-    """Distinct keyword phrases of the week: (phrase, posts, summed influence of those posts)."""
+    """Distinct keyword phrases of the week: (phrase, uses, summed influence of those posts)."""
     return _rows(
-        """SELECT pk.phrase, COUNT(DISTINCT pk.post_id), SUM(pi.influence)
-           FROM analysis_postkeyword pk
-           JOIN trends_postinfluence pi ON pi.post_id = pk.post_id AND pi.stats_id = %s
+        """SELECT pk.phrase, COUNT(*), SUM(pi.influence)
+           FROM trends_postinfluence pi
+           JOIN analysis_postkeyword pk ON pk.post_id = pi.post_id
+           WHERE pi.stats_id = %s
            GROUP BY pk.phrase""",
         [stats_id],
     )
 
 
-# --- Keys: a source yields (key, compact, post_id, crop) rows; everything after is shared -------------
+# --- Keys: a source yields one row per (key, post) occurrence of the week; everything after is shared ---
+# Sources start from the week's PostInfluence rows, so no query ever scans other weeks' keywords or
+# detections; a post may yield the same key twice (hashtag and caption, video frames): the
+# aggregates below count distinct posts.
 
 
 @dataclass(frozen=True)
 class KeySource:
-    sql: str
+    sql: str  # columns: key, compact, post_id, creator_id, influence, interactions, crop
     params: tuple
 
 
 def keyword_source(stats_id: int) -> KeySource:
     return KeySource(
-        """SELECT m.key AS key, m.compact AS compact, pk.post_id AS post_id, '' AS crop
-           FROM analysis_postkeyword pk
-           JOIN trends_phrasekey m ON m.phrase = pk.phrase AND m.stats_id = %s""",
+        """SELECT m.key AS key, m.compact AS compact, pi.post_id AS post_id, pi.creator_id AS creator_id,
+                  pi.influence AS influence, pi.interactions AS interactions, '' AS crop
+           FROM trends_postinfluence pi
+           JOIN analysis_postkeyword pk ON pk.post_id = pi.post_id
+           JOIN trends_phrasekey m ON m.phrase = pk.phrase AND m.stats_id = pi.stats_id
+           WHERE pi.stats_id = %s""",
         (stats_id,),
     )
 
@@ -159,47 +179,65 @@ def item_key_sql(alias: str = "d") -> tuple[str, list]:
     return key, [*GENERIC_LABELS, *GENERIC_LABELS]
 
 
-def item_source() -> KeySource:
+def item_source(stats_id: int) -> KeySource:
     key, key_params = item_key_sql()
     ignored = ", ".join(["%s"] * len(IGNORED_CATEGORIES))
     return KeySource(
-        f"""SELECT {key} AS key, {key} AS compact, d.post_id AS post_id, d.crop AS crop
-            FROM analysis_detection d WHERE d.category NOT IN ({ignored})""",  # noqa: S608
-        (*key_params, *key_params, *IGNORED_CATEGORIES),
+        f"""SELECT key, key AS compact, post_id, creator_id, influence, interactions, crop FROM (
+                SELECT {key} AS key, pi.post_id AS post_id, pi.creator_id AS creator_id,
+                       pi.influence AS influence, pi.interactions AS interactions, d.crop AS crop
+                FROM trends_postinfluence pi
+                JOIN analysis_detection d ON d.post_id = pi.post_id
+                WHERE pi.stats_id = %s AND d.category NOT IN ({ignored})) detections""",  # noqa: S608
+        (*key_params, stats_id, *IGNORED_CATEGORIES),
     )
 
 
 def source_for(kind: str, stats_id: int) -> KeySource:
-    return keyword_source(stats_id) if kind == TrendKind.KEYWORD else item_source()
+    return keyword_source(stats_id) if kind == TrendKind.KEYWORD else item_source(stats_id)
 
 
-def _per_creator(source: KeySource, stats_id: int, keys: Sequence[str] | None) -> tuple[str, list]:
-    """One row per (key, creator): best post influence, posts, best interactions."""
+def _per_creator(source: KeySource, keys: Sequence[str] | None) -> tuple[str, list]:
+    """One row per (key, creator): best post influence, distinct posts, best interactions.
+
+    Duplicates of a (key, post) pair are folded first by a hash aggregate, so no COUNT(DISTINCT)
+    has to sort the whole week.
+    """
     where, extra = "", []
     if keys is not None:
         where = f"WHERE src.key IN ({', '.join(['%s'] * len(keys))})"
         extra = list(keys)
-    sql = f"""SELECT src.key AS key, MIN(src.compact) AS compact, pi.creator_id AS creator_id,
-                     MAX(pi.influence) AS best, COUNT(DISTINCT pi.post_id) AS n, MAX(pi.interactions) AS inter
-              FROM ({source.sql}) src
-              JOIN trends_postinfluence pi ON pi.post_id = src.post_id AND pi.stats_id = %s
-              {where}
-              GROUP BY src.key, pi.creator_id"""  # noqa: S608
-    return sql, [*source.params, stats_id, *extra]
+    sql = f"""SELECT key, MIN(compact) AS compact, creator_id, MAX(influence) AS best, COUNT(*) AS n,
+                     MAX(interactions) AS inter
+              FROM (SELECT src.key AS key, MIN(src.compact) AS compact, MIN(src.creator_id) AS creator_id,
+                           MAX(src.influence) AS influence, MAX(src.interactions) AS interactions
+                    FROM ({source.sql}) src {where}
+                    GROUP BY src.key, src.post_id) key_posts
+              GROUP BY key, creator_id"""  # noqa: S608
+    return sql, [*source.params, *extra]
+
+
+# A key's segment: the one at least 60 % of its creators are in.
+DOMINANT_SEGMENT_SHARE = 0.6
 
 
 def build_key_stats(stats_id: int, kind: str, ghost_interactions: float) -> int:
     """KeyStat rows for every key of the week (see KeyStat for the columns' meaning)."""
-    per_creator, params = _per_creator(source_for(kind, stats_id), stats_id, None)
+    per_creator, params = _per_creator(source_for(kind, stats_id), None)
+    share = repr(DOMINANT_SEGMENT_SHARE)
     return _execute(
-        f"""INSERT INTO trends_keystat
-                (stats_id, kind, key, compact, score, raw_score, posts, creators, real_creators, top_share)
+        f"""INSERT INTO trends_keystat (stats_id, kind, key, compact, score, raw_score, posts, creators,
+                                        real_creators, top_share, segment)
             SELECT %s, %s, key, MIN(compact),
                    SUM(best) * CAST(SUM(is_real) AS DOUBLE PRECISION) / COUNT(*),
                    SUM(best), SUM(n), COUNT(*), SUM(is_real),
-                   CASE WHEN SUM(best) > 0 THEN MAX(best) / SUM(best) ELSE 1.0 END
-            FROM (SELECT key, compact, best, n, CASE WHEN inter >= %s THEN 1 ELSE 0 END AS is_real
-                  FROM ({per_creator}) per_creator) creators
+                   CASE WHEN SUM(best) > 0 THEN MAX(best) / SUM(best) ELSE 1.0 END,
+                   CASE WHEN SUM(fashion) >= {share} * COUNT(*) THEN 'fashion'
+                        WHEN SUM(beauty) >= {share} * COUNT(*) THEN 'beauty' ELSE '' END
+            FROM (SELECT pc.key, pc.compact, pc.best, pc.n, CASE WHEN pc.inter >= %s THEN 1 ELSE 0 END AS is_real,
+                         CASE WHEN c.segment = 'fashion' THEN 1 ELSE 0 END AS fashion,
+                         CASE WHEN c.segment = 'beauty' THEN 1 ELSE 0 END AS beauty
+                  FROM ({per_creator}) pc JOIN analysis_creator c ON c.id = pc.creator_id) creators
             GROUP BY key""",  # noqa: S608
         [stats_id, kind, ghost_interactions, *params],
     )
@@ -208,49 +246,27 @@ def build_key_stats(stats_id: int, kind: str, ghost_interactions: float) -> int:
 # --- Evidence for the ranked keys ------------------------------------------------------------------
 
 
-def top_posts(stats_id: int, kind: str, keys: Sequence[str], limit: int) -> list[tuple[str, int, float, str]]:
-    """(key, post_id, influence, crop path) of each key's `limit` most influential posts."""
+def top_creators(stats_id: int, kind: str, keys: Sequence[str], limit: int) -> list[tuple[str, int, int, float, str]]:
+    """(key, creator_id, post_id, influence, crop) of each key's `limit` most influential creators, each
+    with their most influential post of the key: one pass over the ranked keys' posts."""
     if not keys:
         return []
     source = source_for(kind, stats_id)
     marks = ", ".join(["%s"] * len(keys))
     return _rows(
-        f"""SELECT key, post_id, influence, crop FROM (
-                SELECT key, post_id, influence, crop,
-                       ROW_NUMBER() OVER (PARTITION BY key ORDER BY influence DESC, post_id) AS rn
-                FROM (SELECT src.key AS key, pi.post_id AS post_id, MAX(pi.influence) AS influence,
-                             MAX(src.crop) AS crop
-                      FROM ({source.sql}) src
-                      JOIN trends_postinfluence pi ON pi.post_id = src.post_id AND pi.stats_id = %s
-                      WHERE src.key IN ({marks})
-                      GROUP BY src.key, pi.post_id) key_posts
-            ) ranked WHERE rn <= %s""",  # noqa: S608
-        [*source.params, stats_id, *keys, limit],
-    )
-
-
-def top_creators(stats_id: int, kind: str, keys: Sequence[str], limit: int) -> list[tuple[str, int, float]]:
-    """(key, creator_id, best influence) of each key's `limit` most influential creators."""
-    if not keys:
-        return []
-    per_creator, params = _per_creator(source_for(kind, stats_id), stats_id, keys)
-    return _rows(
-        f"""SELECT key, creator_id, best FROM (
-                SELECT key, creator_id, best,
-                       ROW_NUMBER() OVER (PARTITION BY key ORDER BY best DESC, creator_id) AS rn
-                FROM ({per_creator}) per_creator
-            ) ranked WHERE rn <= %s""",  # noqa: S608
-        [*params, limit],
-    )
-
-
-def creator_segments(stats_id: int, kind: str, keys: Sequence[str]) -> list[tuple[str, str, int]]:
-    """(key, creator segment, creators) for the ranked keys."""
-    if not keys:
-        return []
-    per_creator, params = _per_creator(source_for(kind, stats_id), stats_id, keys)
-    return _rows(
-        f"""SELECT pc.key, c.segment, COUNT(*) FROM ({per_creator}) pc
-            JOIN analysis_creator c ON c.id = pc.creator_id GROUP BY pc.key, c.segment""",  # noqa: S608
-        params,
+        f"""SELECT key, creator_id, post_id, influence, crop FROM (
+                SELECT key, creator_id, post_id, influence, crop,
+                       ROW_NUMBER() OVER (PARTITION BY key ORDER BY influence DESC, creator_id) AS creator_rank
+                FROM (
+                    SELECT key, creator_id, post_id, influence, crop,
+                           ROW_NUMBER() OVER (PARTITION BY key, creator_id
+                                              ORDER BY influence DESC, post_id) AS post_rank
+                    FROM (SELECT src.key AS key, src.post_id AS post_id, MIN(src.creator_id) AS creator_id,
+                                 MAX(src.influence) AS influence, MAX(src.crop) AS crop
+                          FROM ({source.sql}) src
+                          WHERE src.key IN ({marks})
+                          GROUP BY src.key, src.post_id) key_posts
+                ) best_posts WHERE post_rank = 1
+            ) ranked WHERE creator_rank <= %s""",  # noqa: S608
+        [*source.params, *keys, limit],
     )

@@ -9,13 +9,15 @@ Three layers, cheapest first:
    so a key that changes spelling from one week to the next keeps its history);
 3. embeddings: the week's top candidate keys (ASCII only: the MiniLM is English) are embedded and a
    key whose cosine to a stronger key reaches TREND_SEMANTIC_MERGE_THRESHOLD becomes its alias
-   ("wide leg trousers" → "wide leg pants"). Aliases are stored (KeywordAlias) so a merge holds in
-   later weeks; staff can add or delete them in the admin.
+   ("wide leg trousers" → "wide leg pants", cosine 0.94; "leather jacket"/"leather coat" at 0.905 stay
+   apart). Phrases whose numbers differ never merge ("501 jeans"/"505 jeans"). Aliases are stored
+   (KeywordAlias) so a merge holds in later weeks; staff can add or delete them in the admin.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ from trends.models import KeywordAlias
 logger = logging.getLogger(__name__)
 
 SEMANTIC_CANDIDATES = 300
+DIGITS = re.compile(r"\d+")
 
 
 def compact(phrase: str) -> str:
@@ -107,9 +110,10 @@ def semantic_aliases(group_key: dict[str, str], weight: dict[str, float], aliase
     candidates = candidates[:SEMANTIC_CANDIDATES]
     if len(candidates) < 2:
         return {}
-    from analysis.embeddings import encode
+    from analysis.embeddings import phrase_cache
 
-    vectors = encode(candidates)
+    # The per-process cache: next week's candidates are mostly this week's, encoded once.
+    vectors = phrase_cache().vectors(candidates)
     threshold = float(settings.TREND_SEMANTIC_MERGE_THRESHOLD)
     targets = set(aliases.values())
     leaders: list[int] = []
@@ -118,7 +122,7 @@ def semantic_aliases(group_key: dict[str, str], weight: dict[str, float], aliase
         best, best_sim = None, threshold
         for leader in leaders:
             sim = float(vectors[index] @ vectors[leader])
-            if sim >= best_sim:
+            if sim >= best_sim and DIGITS.findall(key) == DIGITS.findall(candidates[leader]):
                 best, best_sim = leader, sim
         # A key others already merge into stays a leader: merges never move an established trend.
         if best is None or key in targets:

@@ -12,17 +12,14 @@ from dataclasses import dataclass
 from django.core.files.storage import default_storage
 from django.db.models import Q, Sum
 
-from analysis.models import Creator, Post
+from analysis.models import Post
 from trends import labels
 from trends.engine import aggregate
 from trends.engine.keys import compact, evergreen_compacts, load_aliases
 from trends.models import KeyStat, TrendEntry, TrendKind, TrendWeek, WeekStats
 
-EVIDENCE_POSTS = 5
 EVIDENCE_CREATORS = 5
 CAPTION_CHARS = 280
-# A segment is the key's own when at least this share of its creators are in it.
-DOMINANT_SEGMENT_SHARE = 0.6
 HOT_LABELS = frozenset({"new", "rising", "breakout"})
 
 
@@ -102,51 +99,41 @@ def item_display(category: str, colour: str, label: str) -> str:
     return " ".join(part for part in (colour, label or category) if part)
 
 
-def _evidence(stats: WeekStats, kind: str, keys: list[str]) -> tuple[dict[str, dict], dict[str, str]]:
-    post_rows = aggregate.top_posts(stats.pk, kind, keys, EVIDENCE_POSTS)
-    creator_rows = aggregate.top_creators(stats.pk, kind, keys, EVIDENCE_CREATORS)
-    posts = Post.objects.select_related("creator").in_bulk({row[1] for row in post_rows})
-    creators = Creator.objects.in_bulk({row[1] for row in creator_rows})
+def _evidence(stats: WeekStats, kind: str, keys: list[str]) -> dict[str, dict]:
+    """Each key's most influential creators, and as its posts the best post of each of them (so one
+    prolific account cannot fill the evidence)."""
+    rows = aggregate.top_creators(stats.pk, kind, keys, EVIDENCE_CREATORS)
+    posts = Post.objects.select_related("creator").in_bulk({row[2] for row in rows})
     evidence: dict[str, dict] = defaultdict(lambda: {"posts": [], "creators": []})
-    for key, post_id, influence, crop in sorted(post_rows, key=lambda r: (r[0], -r[2], r[1])):
+    for key, _creator_id, post_id, influence, crop in sorted(rows, key=lambda r: (r[0], -r[3], r[1])):
         post = posts[post_id]
+        creator = post.creator
         evidence[key]["posts"].append(
             {
                 "post_id": post.pk,
                 "platform": post.platform,
                 "external_id": post.external_id,
-                "handle": post.creator.handle,
+                "handle": creator.handle,
                 "posted_at": post.posted_at.isoformat(),
                 "influence": round(influence, 3),
                 "caption": post.caption[:CAPTION_CHARS],
                 "crop_url": default_storage.url(crop) if crop else "",
             }
         )
-    for key, creator_id, best in sorted(creator_rows, key=lambda r: (r[0], -r[2], r[1])):
-        creator = creators[creator_id]
         evidence[key]["creators"].append(
             {
                 "creator_id": creator.pk,
                 "handle": creator.handle,
                 "platform": creator.platform,
                 "followers": creator.followers,
-                "influence": round(best, 3),
+                "influence": round(influence, 3),
             }
         )
-    counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for key, segment, n in aggregate.creator_segments(stats.pk, kind, keys):
-        counts[key][segment] = n
-    segments = {}
-    for key, by_segment in counts.items():
-        total = sum(by_segment.values())
-        segment, n = max(by_segment.items(), key=lambda kv: (kv[1], kv[0]))
-        segments[key] = segment if segment and n >= DOMINANT_SEGMENT_SHARE * total else ""
-    return evidence, segments
+    return evidence
 
 
 def build_entries(trend_week: TrendWeek, stats: WeekStats, kind: str, ranked: list[Ranked]) -> list[TrendEntry]:
-    keys = [r.stat.key for r in ranked]
-    evidence, segments = _evidence(stats, kind, keys)
+    evidence = _evidence(stats, kind, [r.stat.key for r in ranked])
     entries = []
     for rank, r in enumerate(ranked, start=1):
         stat = r.stat
@@ -164,7 +151,7 @@ def build_entries(trend_week: TrendWeek, stats: WeekStats, kind: str, ranked: li
                 category=category[:32],
                 colour=colour[:32],
                 item_label=item_label[:64],
-                segment=segments.get(stat.key, ""),
+                segment=stat.segment,
                 rank=rank,
                 score=round(stat.score, 4),
                 label=r.label,

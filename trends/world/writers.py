@@ -17,7 +17,6 @@ from datetime import UTC
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.utils import timezone
 
 from analysis.models import (
     AnalysisStatus,
@@ -32,6 +31,7 @@ from analysis.models import (
 )
 from analysis.pipeline.normalize import normalize_keyword
 from analysis.pipeline.text import detect_language, hashtag_phrase
+from trends.engine.bulk import insert_rows
 from trends.world.generator import GeneratedPost, World
 from trends.world.vocab import COLOURS
 
@@ -137,30 +137,11 @@ def keyword_rows(hashtags: list[str], phrases: list[str]) -> list[tuple[str, str
     return list(found.values())
 
 
-def _insert(model, fields: list[str], rows: list[tuple]) -> None:
-    """executemany INSERT without per-object ORM cost; columns not given get their field's default,
-    so fields other apps add later (with defaults) need no change here."""
-    qn = connection.ops.quote_name
-    given = [model._meta.get_field(f) for f in fields]
-    rest = [f for f in model._meta.concrete_fields if not f.primary_key and f not in given]
-    now = timezone.now()
-    fill = tuple(
-        f.get_db_prep_save(now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-                           else f.get_default(), connection)
-        for f in rest
-    )  # fmt: skip
-    columns = ", ".join(qn(f.column) for f in [*given, *rest])
-    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * (len(given) + len(rest)))})"  # noqa: S608
-    with connection.cursor() as cursor:
-        for n in range(0, len(rows), BATCH):
-            cursor.executemany(sql, [(*row, *fill) for row in rows[n : n + BATCH]])
-
-
 @transaction.atomic
 def load_world(world: World) -> dict[str, int]:
     """Create the world's creators, posts, snapshots, media, detections and keywords in bulk."""
     adapt = connection.ops.adapt_datetimefield_value
-    _insert(
+    insert_rows(
         Creator,
         ["platform", "handle", "name", "followers", "country", "segment"],
         [(c.platform, c.handle, c.name, c.followers, c.country, c.segment) for c in world.creators],
@@ -169,7 +150,7 @@ def load_world(world: World) -> dict[str, int]:
         Creator.objects.filter(handle__in=[c.handle for c in world.creators]).values_list("handle", "pk")
     )
     done = AnalysisStatus.DONE
-    _insert(
+    insert_rows(
         Post,
         ["platform", "external_id", "creator", "posted_at", "caption", "hashtags", "language", "likes", "comments",
          "shares", "views", "metrics_observed_at", "text_status", "vision_status", "analysis_status"],
@@ -185,12 +166,12 @@ def load_world(world: World) -> dict[str, int]:
         Post.objects.filter(external_id__in=[gp.external_id for gp in world.posts]).values_list("external_id", "pk")
     )
     pairs = [(post_ids[gp.external_id], gp) for gp in world.posts]
-    _insert(
+    insert_rows(
         MetricSnapshot,
         ["post", "observed_at", "likes", "comments", "shares", "views"],
         [(pk, adapt(s.observed_at), s.likes, s.comments, s.shares, s.views) for pk, gp in pairs for s in gp.snapshots],
     )
-    _insert(
+    insert_rows(
         MediaAsset, ["post", "position", "kind", "source_url"], [(pk, 0, "image", media_url(gp)) for pk, gp in pairs]
     )
     asset_ids = dict(MediaAsset.objects.filter(post_id__in=post_ids.values()).values_list("post_id", "pk"))
@@ -200,14 +181,14 @@ def load_world(world: World) -> dict[str, int]:
         for pk, gp in pairs
         for d in detection_rows(pk, asset_ids[pk], gp.items)
     ]  # fmt: skip
-    _insert(
+    insert_rows(
         Detection,
         ["asset", "post", "label", "category", "confidence", "x1", "y1", "x2", "y2", "region", "colour_name",
          "colour_rgb"],
         detections,
     )  # fmt: skip
     keywords = [(pk, *row) for pk, gp in pairs for row in keyword_rows(gp.hashtags, gp.phrases)]
-    _insert(PostKeyword, ["post", "phrase", "display", "score", "source"], keywords)
+    insert_rows(PostKeyword, ["post", "phrase", "display", "score", "source"], keywords)
     return {
         "creators": len(creator_ids),
         "posts": len(pairs),

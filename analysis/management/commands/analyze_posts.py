@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from analysis.embeddings import EmbeddingModelUnavailable
 from analysis.progress import Progress
-from analysis.services import PendingWork, VisionUnavailable, pending_work, run_analysis
+from analysis.services import PendingWork, VisionUnavailable, describe_totals, pending_work, retry_failed, run_analysis
 
 
 class Command(BaseCommand):
@@ -15,13 +15,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument("--pending", action="store_true", help="Every post or media item not yet analysed.")
-        which.add_argument("--failed", action="store_true", help="Pending ones plus those whose analysis failed.")
         which.add_argument("--post", type=int, nargs="+", metavar="ID", help="These posts' pending work.")
+        parser.add_argument(
+            "--failed", action="store_true", help="Also retry failed analysis (of all posts, or of --post ones)."
+        )
         parser.add_argument("--text-only", action="store_true", help="Skip the vision pass.")
         parser.add_argument("--progress-every", type=float, default=2.0, help="Seconds between progress lines.")
 
     def handle(self, *args, pending: bool, failed: bool, post: list[int] | None, **options) -> None:
-        work: PendingWork = pending_work(post, include_failed=failed)
+        if failed:
+            retry_failed(post)
+        work: PendingWork = pending_work(post)
         if options["text_only"]:
             work.asset_ids = []
         if not work:
@@ -36,8 +40,4 @@ class Command(BaseCommand):
             totals = run_analysis(work, progress_for, vision=not options["text_only"])
         except (EmbeddingModelUnavailable, VisionUnavailable) as exc:
             raise CommandError(f"Analysis could not run: {exc}")
-        self.stdout.write(
-            f"Analysed {totals['text_analyzed']:,} captions ({totals['text_failed']:,} failed, "
-            f"{totals['keywords']:,} keywords) and {totals['assets_analyzed']:,} media "
-            f"({totals['assets_failed']:,} failed)."
-        )
+        self.stdout.write(describe_totals(totals))

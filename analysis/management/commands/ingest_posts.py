@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from analysis.embeddings import EmbeddingModelUnavailable
 from analysis.ingest import ingest
 from analysis.progress import Progress
-from analysis.services import VisionUnavailable, dispatch_analysis, pending_work, run_analysis
+from analysis.services import VisionUnavailable, describe_totals, dispatch_analysis, pending_work, run_analysis
 from analysis.sources import JsonlFileSource
 
 
@@ -71,8 +71,4 @@ class Command(BaseCommand):
             totals = run_analysis(work, progress_for)
         except (EmbeddingModelUnavailable, VisionUnavailable) as exc:
             raise CommandError(f"Analysis could not run: {exc}")
-        self.stdout.write(
-            f"Analysed {totals['text_analyzed']:,} captions ({totals['text_failed']:,} failed, "
-            f"{totals['keywords']:,} keywords) and {totals['assets_analyzed']:,} media "
-            f"({totals['assets_failed']:,} failed)."
-        )
+        self.stdout.write(describe_totals(totals))
