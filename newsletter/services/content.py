@@ -30,11 +30,10 @@ VARIANTS: tuple[tuple[str, ...], ...] = (("fashion",), ("beauty",), ("fashion", 
 
 
 def growth_text(growth: float | None) -> str:
-    """Week-over-week growth (0.8 = +80 %) as a short label."""
+    """Score over the trailing baseline, as the trend export defines it: 4.2 -> '4.2× usual'."""
     if growth is None:
         return ""
-    percent = round(growth * 100)
-    return f"+{percent}%" if percent >= 0 else f"{percent}%"
+    return f"{growth:.1f}× usual"
 
 
 def compact_number(n: int | None) -> str:

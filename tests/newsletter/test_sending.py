@@ -68,7 +68,7 @@ def test_issue_mail_is_a_proper_newsletter(smtp, make_week, make_subscriber):
     # Evidence images are absolute URLs to the served crops.
     assert 'src="https://trends.example.com/media/crops/2026/10/fashion-1.jpg"' in html
     assert "Hottest influencer news" in html and "@minji.style" in html and "184k followers" in html
-    assert "Black leather jacket" in text and "+180%" in text and "@minji.style" in text
+    assert "Black leather jacket" in text and "1.8× usual" in text and "@minji.style" in text
     unsubscribe = message["List-Unsubscribe"]
     assert "<https://trends.example.com/newsletter/unsubscribe/" in unsubscribe
     assert "<mailto:unsubscribe@trendsaas.localhost?subject=unsubscribe%20" in unsubscribe
