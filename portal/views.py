@@ -1,4 +1,4 @@
-"""Portal shell: landing page, password reset, tenant picker, dashboard shell and coming-soon pages."""
+"""Portal shell: password reset, tenant picker and coming-soon pages."""
 
 from __future__ import annotations
 
@@ -10,10 +10,6 @@ from django.shortcuts import redirect, render
 
 from portal.navigation import SECTIONS, section_url
 from tenants.models import Membership
-
-
-def landing(request: HttpRequest) -> HttpResponse:
-    return render(request, "landing.html")
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -33,10 +29,6 @@ def tenant_picker(request: HttpRequest) -> HttpResponse:
         # One workspace: straight in (a suspended one shows its suspended page there).
         return redirect("tenant:dashboard", tenant_slug=memberships[0].tenant.slug)
     return render(request, "portal/tenant_picker.html", {"memberships": memberships})
-
-
-def dashboard(request: HttpRequest, tenant_slug: str) -> HttpResponse:
-    return render(request, "portal/dashboard.html")
 
 
 def coming_soon(request: HttpRequest, tenant_slug: str, section: str) -> HttpResponse:
