@@ -1,29 +1,62 @@
-"""Row-wise bulk updates that stay cheap for hundreds of rows per call."""
+"""Row-wise bulk writes that stay cheap for thousands of rows per call (analysis batches).
+
+Django's bulk_update builds one CASE expression per field per row and bulk_create one model
+instance per row; for the hundreds of posts and tens of thousands of keywords of an analysis
+batch that cost more than the writes themselves. These send plain rows with executemany.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
+
+# Only these need converting to a database value; strings and numbers go as they are.
+PREPARED_TYPES = {"JSONField", "DateTimeField", "DateField", "DecimalField"}
+
+
+def _rows(columns: list[models.Field], rows: Sequence[Sequence[Any]], connection: Any) -> list[list[Any]]:
+    prepare = [column.get_internal_type() in PREPARED_TYPES for column in columns]
+    return [
+        [
+            column.get_db_prep_save(value, connection) if needed else value
+            for column, needed, value in zip(columns, prepare, values, strict=True)
+        ]
+        for values in rows
+    ]
 
 
 def update_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """UPDATE each row by primary key in one executemany; rows are (pk, *values in `fields` order).
-
-    Django's bulk_update builds one CASE expression per field per row, which for the few hundred
-    posts of an analysis batch cost more than the analysis writes themselves.
-    """
+    """UPDATE each row by primary key; rows are (pk, *values in `fields` order)."""
     if not rows:
         return
+    connection = connections[DEFAULT_DB_ALIAS]
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 (names quoted)
     params = [
-        [column.get_db_prep_save(value, connection) for column, value in zip(columns, values, strict=True)] + [pk]
-        for pk, *values in rows
+        [*values, pk]
+        for pk, values in zip(
+            [row[0] for row in rows], _rows(columns, [row[1:] for row in rows], connection), strict=True
+        )
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """INSERT plain rows (no model instances, no signals)."""
+    if not rows:
+        return
+    connection = connections[DEFAULT_DB_ALIAS]
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column.column) for column in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608 (names quoted)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, _rows(columns, rows, connection))

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 
 # all-MiniLM-L6-v2 was trained on 128 word pieces; captions longer than that are cut there.
 MAX_TOKENS = 128
-ENCODE_BATCH_SIZE = 64
+# Small batches measured fastest on 2 cores (less memory traffic per run): 32 captions, 16 phrases.
+ENCODE_BATCH_SIZE = 32
+PHRASE_BATCH_SIZE = 16
 REQUIRED_FILES = ("modules.json", "config.json")
 
 
@@ -165,7 +167,7 @@ class PhraseCache:
         with self._lock:
             missing = [p for p in dict.fromkeys(phrases) if p not in self._vectors]
         if missing:
-            fresh = encode(missing, batch_size=256)
+            fresh = encode(missing, batch_size=PHRASE_BATCH_SIZE)
             with self._lock:
                 for phrase, vector in zip(missing, fresh, strict=True):
                     self._vectors[phrase] = vector

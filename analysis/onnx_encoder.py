@@ -131,6 +131,6 @@ def load(model: Any, model_dir: Path, tag: str) -> OnnxEncoder | None:
             logger.info("Exporting the sentence encoder to %s (once per model)", target)
             export(model, target)
         return OnnxEncoder(model, target, threads)
-    except ImportError as exc:
-        logger.warning("ONNX Runtime unavailable (%s); the encoder runs on PyTorch", exc)
+    except Exception as exc:  # missing package, read-only VAR_DIR, exporter failure: PyTorch still works
+        logger.warning("ONNX Runtime cannot run the encoder (%s); it runs on PyTorch", exc)
         return None

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from analysis.db import update_rows
+from analysis.db import insert_rows, update_rows
 from analysis.embeddings import EmbeddingModelUnavailable
 from analysis.ingest import store_outcome
 from analysis.media import acquire, release_file
@@ -84,12 +84,8 @@ def analyze_text(post_ids: Sequence[int], engine: str | None = None) -> dict[str
         fresh = [(pid, analysis) for pid, caption, analysis in done if current.get(pid) == caption]
         fresh_ids = [pid for pid, _ in fresh]
         PostKeyword.objects.filter(post_id__in=fresh_ids).delete()
-        keywords = [
-            PostKeyword(post_id=pid, phrase=k.phrase, display=k.display, score=k.score, source=k.source)
-            for pid, analysis in fresh
-            for k in analysis.keywords
-        ]
-        PostKeyword.objects.bulk_create(keywords, batch_size=1000)
+        keywords = [(pid, k.phrase, k.display, k.score, k.source) for pid, analysis in fresh for k in analysis.keywords]
+        insert_rows(PostKeyword, ["post", "phrase", "display", "score", "source"], keywords)
         update_rows(
             Post,
             ["hashtags", "mentions", "language", "text_status", "text_error"],
