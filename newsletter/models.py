@@ -7,10 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from analysis.models import Segment
 
-class Interest(models.TextChoices):
-    FASHION = "fashion", "Fashion"
-    BEAUTY = "beauty", "Beauty"
+# A subscriber's interests are the product's segments: one definition, in analysis.
+Interest = Segment
 
 
 class JobRole(models.TextChoices):
