@@ -16,6 +16,7 @@ from billing.services import (
     BillingError,
     apply_stripe_subscription,
     ensure_subscription,
+    lock_subscription,
     stripe_id,
     subscription_for_customer,
 )
@@ -31,7 +32,7 @@ def ensure_customer(tenant: Tenant, user: User) -> str:
         return subscription.stripe_customer_id
     with transaction.atomic():
         # The lock makes a double click create one customer, not two.
-        locked = Subscription.unscoped.select_for_update().get(pk=subscription.pk)
+        locked = lock_subscription(subscription.pk)
         if not locked.stripe_customer_id:
             customer = stripe_client.create_customer(
                 email=user.email,
@@ -112,7 +113,7 @@ def checkout_target(session: dict) -> Subscription | None:
 
 def link_checkout(target: Subscription, session: dict, data: dict, as_of: datetime, event_id: str = "") -> list[str]:
     """Tie the session's customer to the tenant and mirror its new subscription. Call inside a transaction."""
-    locked = Subscription.unscoped.select_for_update().select_related("plan", "tenant").get(pk=target.pk)
+    locked = lock_subscription(target.pk)
     if not locked.stripe_customer_id:
         # Saved on its own: the customer is theirs even if the subscription is not followed (unpaid).
         locked.stripe_customer_id = stripe_id(session.get("customer"))

@@ -75,6 +75,15 @@ def plan_for_price(price_id: str) -> Plan | None:
     )
 
 
+def lock_subscription(pk: int) -> Subscription:
+    """The subscription row, locked until the surrounding transaction ends.
+
+    No joins in the locking query: PostgreSQL re-checks a locked row's join conditions after a
+    concurrent update, so a join on `plan` makes the row vanish when another event just changed it.
+    """
+    return Subscription.unscoped.select_for_update().get(pk=pk)
+
+
 def subscription_for_customer(customer_id: str) -> Subscription | None:
     if not customer_id:
         return None
@@ -230,7 +239,7 @@ def sync_from_stripe(subscription: Subscription, commit: bool = True) -> list[st
     if not commit:
         return apply_stripe_subscription(subscription, data, read_at, commit=False)
     with transaction.atomic():
-        locked = Subscription.unscoped.select_for_update().select_related("plan", "tenant").get(pk=subscription.pk)
+        locked = lock_subscription(subscription.pk)
         return apply_stripe_subscription(locked, data, read_at)
 
 

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from billing import checkout, services, stripe_client
-from billing.models import ProcessedEvent, Subscription
+from billing.models import ProcessedEvent
 from tenants.models import Tenant
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def _mirror(customer_id: str, subscription_id: str, payload: dict | None, event:
         return _nothing(f"subscription {subscription_id} unknown to Stripe: nothing changed")
 
     def apply() -> tuple[Tenant | None, str]:
-        locked = Subscription.unscoped.select_for_update().select_related("plan", "tenant").get(pk=target.pk)
+        locked = services.lock_subscription(target.pk)
         changes = services.apply_stripe_subscription(locked, data, as_of, event_id=event["id"])
         return locked.tenant, "; ".join(changes) or "no change"
 

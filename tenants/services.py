@@ -217,7 +217,7 @@ def _usable(invitation: Invitation) -> Invitation:
 @transaction.atomic
 def accept_invitation(invitation: Invitation, user: User) -> Membership:
     """Turn a pending invitation into `user`'s membership, exactly once."""
-    invitation = _usable(Invitation.unscoped.select_for_update().select_related("tenant").get(pk=invitation.pk))
+    invitation = _usable(Invitation.unscoped.select_for_update().get(pk=invitation.pk))
     if user.email.lower() != invitation.email.lower():
         raise TeamError(f"This invitation is for {invitation.email}, not for {user.email}.")
     membership, created = Membership.objects.get_or_create(

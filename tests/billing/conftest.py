@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from billing import stripe_client
 from billing.models import Plan, Subscription
+from billing.services import ensure_default_plans
 from billing.signals import subscription_changed
 from tenants.models import Tenant
 
@@ -178,6 +179,7 @@ def webhook_secret(settings) -> str:
 @pytest.fixture
 def priced_plans(db) -> dict[str, Plan]:
     """Starter and Growth with Stripe price ids, as staff would set them in the admin."""
+    ensure_default_plans()  # a transactional test before this one flushed the migration's plans
     plans = {}
     for slug, (monthly, yearly) in PRICES.items():
         Plan.objects.filter(slug=slug).update(stripe_price_monthly=monthly, stripe_price_yearly=yearly)

@@ -28,6 +28,9 @@ def test_subscribe_and_cancel_through_delivered_webhooks(
     subscription_changes.until(lambda: subscription_of(tenant_a).status == Status.CANCELED)
     assert subscription_of(tenant_a).ended_at is not None
     assert entitlements_for(tenant_a).standing == "lapsed"
-    delivered = set(ProcessedEvent.objects.values_list("type", flat=True))
+    # localstripe may still deliver an earlier test's events (it sends each a second late): those
+    # are for customers this database never saw, so only this tenant's events are counted.
+    delivered = set(ProcessedEvent.objects.filter(tenant=tenant_a).values_list("type", flat=True))
     assert {"customer.subscription.created", "customer.subscription.deleted"} <= delivered
-    assert all(e.tenant_id == tenant_a.pk for e in ProcessedEvent.objects.filter(type__startswith="customer."))
+    strays = ProcessedEvent.objects.exclude(tenant=tenant_a)
+    assert all(event.tenant_id is None and "unknown customer" in event.outcome for event in strays)
