@@ -234,6 +234,9 @@ DETECTOR_CONFIDENCE = env.float("DETECTOR_CONFIDENCE", default=0.35)
 DETECTOR_BATCH_SIZE = env.int("DETECTOR_BATCH_SIZE", default=8)
 # "" lets Ultralytics pick (first GPU if any, else CPU); or "cpu", "0", "cuda:1", …
 DETECTOR_DEVICE = env.str("DETECTOR_DEVICE", default="")
+# "auto": on a CPU, an ONNX copy of the weights run by ONNX Runtime (exported once under var/models);
+# on a GPU, PyTorch. Or force "onnx" or "torch".
+DETECTOR_RUNTIME = env.str("DETECTOR_RUNTIME", default="auto")
 # A pose keypoint counts as seen (and can bound a garment region) from this confidence up.
 DETECTOR_KEYPOINT_CONFIDENCE = env.float("DETECTOR_KEYPOINT_CONFIDENCE", default=0.5)
 VIDEO_FRAMES_PER_SECOND = env.float("VIDEO_FRAMES_PER_SECOND", default=1.0)

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from analysis.models import AssetStatus, Detection, MediaAsset, MediaKind, Region
 from analysis.pipeline.colours import NamedColour, background_colours, dominant_colour
-from analysis.pipeline.detector import POSE, Detector, get_detector
+from analysis.pipeline.detector import POSE, Detector, get_detector, set_torch_threads
 from analysis.pipeline.pose_regions import body_regions, clip_box
 from analysis.pipeline.video import VideoError, open_video
 
@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 CROP_MAX_SIDE = 192  # evidence thumbnails: enough to see the garment, small enough to keep thousands
 MIN_REGION_PIXELS = 6  # narrower regions are noise, not evidence
 ANALYSABLE = (AssetStatus.STORED, AssetStatus.ANALYZED)
+ORIENTATION_TAG = 0x0112
 
 
 class MediaError(ValueError):
@@ -59,7 +60,6 @@ class _AssetRun:
     found: list[Found] = field(default_factory=list)
     pending: int = 0  # frames sent to the detector and not yet back
     read_done: bool = False
-    saved: bool = False
     error: str = ""
     note: str = ""  # analysed, with a caveat (e.g. a truncated video)
     duration: float | None = None
@@ -86,7 +86,9 @@ def load_image(fileobj, max_side: int) -> tuple[np.ndarray, tuple[int, int]]:
             scale = max_side / max(width, height)
             # JPEG draft decodes at 1/2, 1/4 or 1/8 scale directly: most of the decode cost saved.
             im.draft("RGB", (int(width * scale), int(height * scale)))
-            im = ImageOps.exif_transpose(im).convert("RGB")
+            if im.getexif().get(ORIENTATION_TAG, 1) != 1:  # transposing costs a copy: only when needed
+                im = ImageOps.exif_transpose(im)
+            im = im.convert("RGB")
             return fit(np.asarray(im), max_side), (width, height)
     except MediaError:
         raise
@@ -231,21 +233,28 @@ def common_canvas(images: list[np.ndarray]) -> list[np.ndarray]:
     return padded
 
 
-def _run_batch(detector: Detector, batch: list[tuple[_AssetRun, float | None, np.ndarray]]) -> None:
-    if not batch:
-        return
+Batch = list[tuple[_AssetRun, "float | None", np.ndarray]]
+
+
+def _predict(detector: Detector, batch: Batch) -> list:
+    """Ultralytics results for a batch, in order; a batch that fails is retried image by image, so
+    one bad file fails its own asset only (None in its place)."""
     images = common_canvas([image[:, :, ::-1] for _, _, image in batch])  # Ultralytics wants BGR
     try:
-        results = detector.predict(images)
+        return detector.predict(images)
     except Exception:
         logger.exception("Batch predict failed; retrying image by image to isolate the bad one")
-        results = []
-        for (run, _, _), bgr in zip(batch, images, strict=True):
-            try:
-                results.append(detector.predict([bgr])[0])
-            except Exception as exc:
-                run.error = run.error or f"detector failed on this file ({type(exc).__name__}: {exc})"
-                results.append(None)
+    results = []
+    for (run, _, _), bgr in zip(batch, images, strict=True):
+        try:
+            results.append(detector.predict([bgr])[0])
+        except Exception as exc:
+            run.error = run.error or f"detector failed on this file ({type(exc).__name__}: {exc})"
+            results.append(None)
+    return results
+
+
+def _use_results(detector: Detector, batch: Batch, results: list) -> None:
     for (run, frame_time, image), result in zip(batch, results, strict=True):
         run.pending -= 1
         if result is None or run.error:
@@ -255,59 +264,82 @@ def _run_batch(detector: Detector, batch: list[tuple[_AssetRun, float | None, np
         except Exception as exc:
             logger.exception("Analysing asset %s failed", run.asset.pk)
             run.error = f"analysis failed ({type(exc).__name__}: {exc})"
-    batch.clear()
 
 
-def _save(run: _AssetRun) -> None:
-    asset, new_files = run.asset, []
-    found = [] if run.error else run.found
+def _detection_row(asset: MediaAsset, item: Found) -> Detection:
+    x1, y1, x2, y2 = item.box
+    return Detection(
+        asset=asset,
+        post_id=asset.post_id,
+        frame_time=item.frame_time,
+        label=item.label[:64],
+        category=item.category[:32],
+        confidence=item.confidence,
+        x1=x1,
+        y1=y1,
+        x2=x2,
+        y2=y2,
+        region=item.region,
+        colour_name=item.colour.name if item.colour else "",
+        colour_rgb=item.colour.hex if item.colour else "",
+    )
+
+
+def _write(runs: list[_AssetRun], new_files: list[str]) -> None:
+    """Replace the detections and status of these assets, set-wise. Call inside a transaction."""
+    locked = MediaAsset.objects.select_for_update().in_bulk([run.asset.pk for run in runs])
+    old_files = list(
+        Detection.objects.filter(asset_id__in=list(locked)).exclude(crop="").values_list("crop", flat=True)
+    )
+    Detection.objects.filter(asset_id__in=list(locked)).delete()
+    rows, changed = [], []
+    for run in runs:
+        asset = locked.get(run.asset.pk)
+        if asset is None:
+            continue  # deleted meanwhile: nothing to record
+        for n, item in enumerate([] if run.error else run.found):
+            row = _detection_row(asset, item)
+            if item.crop:
+                row.crop.save(f"asset{asset.pk}-{n}.jpg", ContentFile(item.crop), save=False)
+                new_files.append(row.crop.name)
+            rows.append(row)
+        asset.status = AssetStatus.FAILED if run.error else AssetStatus.ANALYZED
+        asset.error = run.error or run.note
+        asset.analyzed_at = timezone.now()
+        if run.duration is not None:
+            asset.duration_seconds = run.duration
+        if run.size and not asset.width:
+            asset.width, asset.height = run.size
+        changed.append(asset)
+    Detection.objects.bulk_create(rows, batch_size=500)
+    MediaAsset.objects.bulk_update(changed, ["status", "error", "analyzed_at", "duration_seconds", "width", "height"])
+    transaction.on_commit(lambda: _delete_files(old_files))
+
+
+def _save_all(runs: list[_AssetRun]) -> None:
+    """Record complete assets in one transaction; if that fails, each on its own, so an asset whose
+    rows cannot be saved is marked failed and the others still land."""
+    if not runs:
+        return
+    new_files: list[str] = []
     try:
         with transaction.atomic():
-            locked = MediaAsset.objects.select_for_update().get(pk=asset.pk)
-            old_files = [name for name in locked.detections.values_list("crop", flat=True) if name]
-            locked.detections.all().delete()
-            rows = []
-            for n, item in enumerate(found):
-                x1, y1, x2, y2 = item.box
-                row = Detection(
-                    asset=locked,
-                    post_id=locked.post_id,
-                    frame_time=item.frame_time,
-                    label=item.label[:64],
-                    category=item.category[:32],
-                    confidence=item.confidence,
-                    x1=x1,
-                    y1=y1,
-                    x2=x2,
-                    y2=y2,
-                    region=item.region,
-                    colour_name=item.colour.name if item.colour else "",
-                    colour_rgb=item.colour.hex if item.colour else "",
-                )
-                if item.crop:
-                    row.crop.save(f"asset{asset.pk}-{n}.jpg", ContentFile(item.crop), save=False)
-                    new_files.append(row.crop.name)
-                rows.append(row)
-            Detection.objects.bulk_create(rows, batch_size=500)
-            locked.status = AssetStatus.FAILED if run.error else AssetStatus.ANALYZED
-            locked.error = run.error or run.note
-            locked.analyzed_at = timezone.now()
-            if run.duration is not None:
-                locked.duration_seconds = run.duration
-            if run.size and not locked.width:
-                locked.width, locked.height = run.size
-            locked.save(update_fields=["status", "error", "analyzed_at", "duration_seconds", "width", "height"])
-            transaction.on_commit(lambda: _delete_files(old_files))
+            _write(runs, new_files)
+        return
     except (OperationalError, InterfaceError):
         _delete_files(new_files)
         raise  # the database itself is unwell: let the task retry the batch later
     except Exception as exc:
-        logger.exception("Saving the analysis of asset %s failed", asset.pk)
         _delete_files(new_files)
-        MediaAsset.objects.filter(pk=asset.pk).update(
-            status=AssetStatus.FAILED, error=f"could not save the analysis ({type(exc).__name__}: {exc})"
-        )
-    run.saved = True
+        if len(runs) == 1:
+            logger.exception("Saving the analysis of asset %s failed", runs[0].asset.pk)
+            MediaAsset.objects.filter(pk=runs[0].asset.pk).update(
+                status=AssetStatus.FAILED, error=f"could not save the analysis ({type(exc).__name__}: {exc})"
+            )
+            return
+        logger.warning("Saving %s assets together failed; saving them one by one", len(runs), exc_info=True)
+    for run in runs:
+        _save_all([run])
 
 
 def _delete_files(names: list[str]) -> None:
@@ -319,38 +351,59 @@ def _delete_files(names: list[str]) -> None:
 
 
 def analyze_assets(asset_ids: list[int]) -> None:
-    """Detect, name colours and replace the detections of these assets (stored or analysed ones)."""
+    """Detect, name colours and replace the detections of these assets (stored or analysed ones).
+
+    The detector works on one batch in a background thread while this thread decodes the next
+    frames and turns the previous batch's results into colours, crops and rows: inference releases
+    the GIL, so on a CPU the two overlap instead of taking turns.
+    """
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     detector = get_detector()  # a configuration error surfaces here, before any asset changes
     assets = list(MediaAsset.objects.filter(pk__in=asset_ids, status__in=ANALYSABLE).exclude(file="").order_by("pk"))
     skipped = set(asset_ids) - {a.pk for a in assets}
     if skipped:
         logger.info("Vision skips assets %s: not stored (pending, failed at ingest, or gone)", sorted(skipped))
 
-    batch: list[tuple[_AssetRun, float | None, np.ndarray]] = []
     runs: list[_AssetRun] = []
+    batch: Batch = []
+    in_flight: tuple[Batch, Future] | None = None
 
-    def finish_ready() -> None:
-        for run in runs:
-            if run.read_done and run.pending == 0 and not run.saved:
-                _save(run)
-        runs[:] = [run for run in runs if not run.saved]
+    def collect() -> None:
+        """Use the results of the batch in flight, then save every asset that is complete."""
+        nonlocal in_flight
+        if in_flight is not None:
+            done, future = in_flight
+            in_flight = None
+            _use_results(detector, done, future.result())
+        ready = [run for run in runs if run.read_done and run.pending == 0]
+        _save_all(ready)
+        runs[:] = [run for run in runs if run not in ready]
 
-    for asset in assets:
-        run = _AssetRun(asset)
-        runs.append(run)
-        try:
-            for frame_time, image in _frames(run):
-                batch.append((run, frame_time, image))
-                run.pending += 1
-                if len(batch) >= max(1, settings.DETECTOR_BATCH_SIZE):
-                    _run_batch(detector, batch)
-                    finish_ready()
-        except MediaError as exc:
-            run.error = str(exc)
-        except Exception as exc:
-            logger.exception("Reading asset %s failed", asset.pk)
-            run.error = f"could not read the file ({type(exc).__name__}: {exc})"
-        run.read_done = True
-        finish_ready()
-    _run_batch(detector, batch)
-    finish_ready()
+    def submit(executor: ThreadPoolExecutor) -> None:
+        nonlocal batch, in_flight
+        full, batch = batch, []
+        future = executor.submit(_predict, detector, full)
+        collect()  # the previous batch, while this one is being detected
+        in_flight = (full, future)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="detector") as executor:
+        for asset in assets:
+            run = _AssetRun(asset)
+            runs.append(run)
+            try:
+                for frame_time, image in _frames(run):
+                    batch.append((run, frame_time, image))
+                    run.pending += 1
+                    if len(batch) >= max(1, settings.DETECTOR_BATCH_SIZE):
+                        submit(executor)
+            except MediaError as exc:
+                run.error = str(exc)
+            except Exception as exc:
+                logger.exception("Reading asset %s failed", asset.pk)
+                run.error = f"could not read the file ({type(exc).__name__}: {exc})"
+            run.read_done = True
+        if batch:
+            submit(executor)
+        collect()
+    set_torch_threads()  # torch's thread count is per thread: leave this one's as configured too

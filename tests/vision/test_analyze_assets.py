@@ -152,3 +152,24 @@ def test_the_vision_celery_task_runs_the_real_detector_and_marks_the_post(runway
     runway.post.refresh_from_db()
     assert runway.post.vision_status == AnalysisStatus.DONE
     assert runway.post.detections.filter(category="bottoms", colour_name__in=BLACK_ISH).exists()
+
+
+def test_an_asset_whose_crops_cannot_be_written_fails_alone(make_asset, shared_media, runway, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    other = make_asset("image", "street.jpg", (shared_media / "photos" / "000000009813.jpg").read_bytes())
+    write = default_storage._save
+
+    def disk_full_for_runway(name, content):
+        if name.rsplit("/", 1)[-1].startswith(f"asset{runway.pk}-"):
+            raise OSError(28, "No space left on device")
+        return write(name, content)
+
+    monkeypatch.setattr(default_storage, "_save", disk_full_for_runway)
+    analyze_assets([runway.pk, other.pk])
+
+    runway.refresh_from_db()
+    other.refresh_from_db()
+    assert runway.status == AssetStatus.FAILED and "No space left on device" in runway.error
+    assert not runway.detections.exists()
+    assert other.status == AssetStatus.ANALYZED and other.detections.filter(category="person").exists()

@@ -104,3 +104,28 @@ def test_train_detector_command_trains_offline_and_writes_usable_weights(tmp_pat
     detector = get_detector()
     assert detector.task == "detect"
     assert set(detector.names.values()) == {"jeans", "tshirt", "sneaker"}
+
+
+def person_boxes(asset) -> list[tuple[float, float, float, float]]:
+    return [(d.x1, d.y1, d.x2, d.y2) for d in asset.detections.filter(category="person")]
+
+
+def test_onnx_runtime_finds_what_pytorch_finds(settings, make_asset, shared_media):
+    photo = (shared_media / "photos" / "000000010223.jpg").read_bytes()
+    found = {}
+    for runtime in ("torch", "onnx"):
+        settings.DETECTOR_RUNTIME = runtime
+        asset = make_asset("image", f"{runtime}.jpg", photo)
+        analyze_assets([asset.pk])
+        found[runtime] = (person_boxes(asset), sorted(asset.detections.values_list("region", "colour_name")))
+    assert get_detector().model.ckpt_path.endswith(".onnx")
+    (torch_boxes, torch_regions), (onnx_boxes, onnx_regions) = found["torch"], found["onnx"]
+    assert len(torch_boxes) == len(onnx_boxes) == 1
+    assert onnx_boxes[0] == pytest.approx(torch_boxes[0], abs=0.01)
+    assert onnx_regions == torch_regions
+
+
+def test_unknown_runtime_is_a_clear_error(settings):
+    settings.DETECTOR_RUNTIME = "tensorrt"
+    with pytest.raises(DetectorError, match="DETECTOR_RUNTIME must be auto, onnx or torch"):
+        get_detector()
