@@ -378,7 +378,7 @@ def analyze_assets(asset_ids: list[int]) -> None:
             _use_results(detector, done, future.result())
         ready = [run for run in runs if run.read_done and run.pending == 0]
         _save_all(ready)
-        runs[:] = [run for run in runs if run not in ready]
+        runs[:] = [run for run in runs if not (run.read_done and run.pending == 0)]
 
     def submit(executor: ThreadPoolExecutor) -> None:
         nonlocal batch, in_flight
