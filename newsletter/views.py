@@ -23,14 +23,10 @@ from newsletter.services.content import auto_subject, build_content, render_issu
 from newsletter.services.sending import latest_published_week
 from newsletter.services.tokens import InvalidToken, make_subscriber_token
 from tenants.models import Membership
+from trendsaas.ratelimit import client_ip
 
 log = logging.getLogger(__name__)
 MAIL_DOWN = "We couldn't send the confirmation mail just now. Please try again in a few minutes."
-
-
-def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _landing_sample() -> dict | None:
@@ -57,7 +53,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 @require_POST
 def signup(request: HttpRequest) -> HttpResponse:
     form = DemoRequestForm(request.POST)
-    if guards.ip_over_limit(_client_ip(request)):
+    if guards.ip_over_limit(client_ip(request)):
         form.is_valid()
         form.add_error(None, "Too many sign-ups from your network in the last hour. Please try again later.")
         return _render_landing(request, form, status=429)
@@ -76,7 +72,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         role=data["role"],
         interests=tuple(data["interests"]),
         consent=data["consent"],
-        ip_address=_client_ip(request) or None,
+        ip_address=client_ip(request) or None,
     )
     try:
         subscribers.request_demo(signup_data)

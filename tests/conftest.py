@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -31,6 +32,12 @@ def add_member(tenant: Tenant, email: str, role: str) -> User:
 def fast_password_hashing(settings) -> None:
     # Password stretching dominates test time and proves nothing here; production keeps PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Rate-limit counters (sign-up, sign-in) live in the cache: each test starts with none."""
+    cache.clear()
 
 
 @pytest.fixture

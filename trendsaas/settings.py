@@ -101,6 +101,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tenant-picker"
+# Failed sign-ins allowed per email address and per client IP in a window (e.g. "5/15m").
+LOGIN_FAILURE_RATE_EMAIL = env.str("LOGIN_FAILURE_RATE_EMAIL", default="5/15m")
+LOGIN_FAILURE_RATE_IP = env.str("LOGIN_FAILURE_RATE_IP", default="30/15m")
 LOGOUT_REDIRECT_URL = "landing"
 
 LANGUAGE_CODE = "en-us"

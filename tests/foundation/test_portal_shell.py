@@ -195,3 +195,34 @@ def test_demo_owner_logs_in_and_reaches_the_dashboard(db):
     assert response.status_code == 200
     assert "Demo Shop" in response.content.decode()
     assert Membership.objects.get(user__email=DEMO_USERS["viewer"], tenant__slug="demo").role == Role.VIEWER
+
+
+def test_repeated_wrong_passwords_lock_that_address_for_a_while(owner_a, tenant_a, settings):
+    settings.LOGIN_FAILURE_RATE_EMAIL = "3/15m"
+    for _ in range(3):
+        response = login(Client(), owner_a.email, "wrong-password")
+        assert b"do not match an account" in response.content
+    refused = login(Client(), owner_a.email)  # the right password, too late
+    assert refused.status_code == 200 and b"Too many failed sign-ins" in refused.content
+    assert "_auth_user_id" not in refused.wsgi_request.session
+    # Another person is not locked out by someone guessing at this address.
+    make_tenant("gamma", "owner@gamma.test")
+    assert login(Client(), "owner@gamma.test").status_code == 302
+
+
+def test_one_client_guessing_many_addresses_is_stopped(owner_a, tenant_a, settings):
+    settings.LOGIN_FAILURE_RATE_IP = "4/15m"
+
+    def login_from(ip: str, email: str, password: str = PASSWORD):
+        return Client(REMOTE_ADDR=ip).post("/accounts/login/", {"username": email, "password": password})
+
+    for n in range(4):
+        login_from("203.0.113.9", f"nobody{n}@alpha.test", "guess")
+    assert b"Too many failed sign-ins" in login_from("203.0.113.9", owner_a.email).content
+    assert login_from("198.51.100.7", owner_a.email).status_code == 302
+
+
+def test_successful_sign_ins_are_never_counted(owner_a, tenant_a, settings):
+    settings.LOGIN_FAILURE_RATE_EMAIL = "2/15m"
+    for _ in range(4):
+        assert login(Client(), owner_a.email).status_code == 302
