@@ -27,15 +27,7 @@ import sys
 import time
 from datetime import UTC, datetime
 
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trendsaas.settings")
-    os.environ.setdefault("DEBUG", "1")
-    for name, value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("TOKENIZERS_PARALLELISM", "false")):
-        os.environ.setdefault(name, value)
-    import django
-
-    django.setup()
+from bench.django_setup import setup_django
 
 
 def create_posts(captions: list[str], prefix: str = "B") -> list[int]:

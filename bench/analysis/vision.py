@@ -28,22 +28,18 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.django_setup import setup_django
+
 ROOT = Path(__file__).resolve().parents[2]
 MEDIA = ROOT.parent / "shared" / "media"
 PHOTOS = ("000000010223.jpg", "000000009813.jpg", "input.jpg")
 VIDEO = MEDIA / "video" / "one-by-one-person-detection.mp4"
 
 
-def setup_django(tmp: Path) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as a vision worker gets it (detector.py)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trendsaas.settings")
-    os.environ.setdefault("DEBUG", "1")
-    os.environ["MEDIA_ROOT"] = str(tmp / "media")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
+def setup_vision_django(tmp: Path) -> None:
+    os.environ["MEDIA_ROOT"] = str(tmp / "media")  # crops of a throwaway run go with it
+    # OMP_WAIT_POLICY as a vision worker gets it (detector.py).
+    setup_django(OMP_WAIT_POLICY="PASSIVE", LOG_LEVEL="WARNING")
 
 
 def photo_variants(count: int) -> list[bytes]:
@@ -122,7 +118,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-vision-") as tmp:
-        setup_django(Path(tmp))
+        setup_vision_django(Path(tmp))
         run(args)
 
 

@@ -20,6 +20,8 @@ import statistics
 import time
 from datetime import timedelta
 
+from bench.django_setup import setup_django
+
 TARGET_MS = 300
 WEEKS = 12
 PER_WEEK = 40  # global entries per kind and week; profiles keep 20 of each
@@ -32,16 +34,6 @@ CATEGORIES = {
     "bags": ["tote bag", "shoulder bag", "backpack"],
 }
 COLOURS = ["black", "white", "light blue", "beige", "navy", "burgundy", "butter yellow", "olive", "grey", "brown"]
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trendsaas.settings")
-    os.environ.setdefault("DEBUG", "1")
-    for name, value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("TOKENIZERS_PARALLELISM", "false")):
-        os.environ.setdefault(name, value)
-    import django
-
-    django.setup()
 
 
 def build_world(rng: random.Random) -> list:

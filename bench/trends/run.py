@@ -24,23 +24,20 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # run as a script: bench/trends/run.py
+
+from bench.django_setup import setup_django  # noqa: E402
+
 TARGET_SECONDS = 60
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/trendsaas_bench"
 
 
-def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trendsaas.settings")
+def setup_postgres_django() -> None:
     os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    os.environ.setdefault("DEBUG", "1")  # only so settings load without a SECRET_KEY; queries are not logged
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     if not os.environ["DATABASE_URL"].startswith("postgres"):
         sys.exit("This benchmark is for PostgreSQL: set DATABASE_URL=postgres://…")
     ensure_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
+    setup_django()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -217,7 +214,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="50000,200000,1000000", help="Posts in the timed week, comma-separated.")
     args = parser.parse_args()
-    setup_django()
+    setup_postgres_django()
     from django.conf import settings
 
     from analysis.embeddings import encode
