@@ -27,14 +27,18 @@ def _rows(columns: list[models.Field], rows: Sequence[Sequence[Any]], connection
     ]
 
 
+def _target(model: type[models.Model], fields: Sequence[str]) -> tuple[Any, Any, list[models.Field], Any]:
+    """(connection, model meta, the fields' columns, the connection's name quoting)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    meta = model._meta
+    return connection, meta, [meta.get_field(name) for name in fields], connection.ops.quote_name
+
+
 def update_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """UPDATE each row by primary key; rows are (pk, *values in `fields` order)."""
     if not rows:
         return
-    connection = connections[DEFAULT_DB_ALIAS]
-    meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
-    quote = connection.ops.quote_name
+    connection, meta, columns, quote = _target(model, fields)
     assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 (names quoted)
     params = [
@@ -51,10 +55,7 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
     """INSERT plain rows (no model instances, no signals)."""
     if not rows:
         return
-    connection = connections[DEFAULT_DB_ALIAS]
-    meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
-    quote = connection.ops.quote_name
+    connection, meta, columns, quote = _target(model, fields)
     names = ", ".join(quote(column.column) for column in columns)
     marks = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608 (names quoted)
